@@ -3,7 +3,11 @@ package org.autosync.reconcile;
 import org.autosync.local.LocalFile;
 import org.autosync.target.RemoteObject;
 
-/** Receives the outcome of a {@link SortedMerge}, once per key, in key order. */
+/**
+ * Receives the outcome of a {@link SortedMerge}, once per key, in key order. Outcomes are provisional until
+ * the merge returns: if it throws {@link UnsortedListingException}, some already reported outcomes may be
+ * wrong, so deletions must be deferred until then.
+ */
 public interface MergeListener {
 
     /** The key exists locally only: a candidate for upload. */

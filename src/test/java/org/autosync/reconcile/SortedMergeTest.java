@@ -103,6 +103,18 @@ class SortedMergeTest {
     }
 
     @Test
+    void reportsProvisionalOutcomesBeforeALateMisorderIsDetected() {
+        String privateUse = "\uE000";
+        String crab = "\uD83E\uDD80";
+        RecordingListener listener = new RecordingListener();
+
+        assertThatThrownBy(() -> SortedMerge.merge(local(privateUse, crab), remote(crab, privateUse), listener))
+                .isInstanceOf(UnsortedListingException.class);
+        // wrong (privateUse exists remotely) and only revealed as such by the exception
+        assertThat(listener.events).containsExactly("local " + privateUse, "both " + crab);
+    }
+
+    @Test
     void detectsADuplicateKeyAsUnsorted() {
         assertThatThrownBy(() -> merge(local("a", "a"), remote()))
                 .isInstanceOfSatisfying(UnsortedListingException.class,
