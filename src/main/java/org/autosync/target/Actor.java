@@ -1,0 +1,40 @@
+package org.autosync.target;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The backend a mirror writes to: the original autosync's actor interface ({@code list},
+ * {@code upload}, {@code delete}), plus the one lookup reconciliation needs on a first run.
+ * Implementations are thread-safe: uploads run in parallel.
+ */
+public interface Actor extends AutoCloseable {
+
+    /** Streams the objects whose key starts with {@code prefix} ({@code ""} = the whole container). */
+    RemoteListing list(String prefix);
+
+    /** Uploads (creates or replaces) one object and returns its ETag (may be null if the target has none). */
+    String upload(Upload upload) throws IOException;
+
+    /**
+     * Deletes the given keys (any number; the actor batches them as its target allows).
+     *
+     * @return the keys that could not be deleted, with the reason; empty when all went
+     */
+    List<DeleteFailure> delete(List<String> keys);
+
+    /** The source mtime recorded on an object by a previous upload, if the object exists and has one. */
+    Optional<Long> storedMtimeMillis(String key);
+
+    /** A short description for logs, e.g. {@code s3://bucket at http://127.0.0.1:9000}; no secrets. */
+    String describe();
+
+    @Override
+    default void close() {
+    }
+
+    /** A key the target refused to delete. */
+    record DeleteFailure(String key, String reason) {
+    }
+}
