@@ -1,0 +1,248 @@
+package org.autosync.embedded;
+
+import java.io.InputStream;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
+
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
+import software.amazon.awssdk.services.s3.model.CreateBucketResponse;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
+import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * Counts what S3Proxy's request handler asks of the blob store, one count per client request.
+ *
+ * <p>It extends S3Proxy's {@link ForwardingBlobStore} because S3Proxy unwraps that class to find the
+ * store's type (and so its quirks, e.g. the multipart stub of the filesystem store). The handler also
+ * makes bookkeeping calls that are not client requests; those are forwarded uncounted:
+ * <ul>
+ *   <li>the {@code .s3proxy-mpu-stub-*} object written at CreateMultipartUpload and removed at
+ *       Complete/Abort;</li>
+ *   <li>{@code blobMetadataIfPresent}/{@code blobExists} (conditional-write and multipart checks) and
+ *       the {@code (container, name)} convenience forms, which only the handler's internals use;</li>
+ *   <li>{@code headBucket}/{@code containerExists}, which every listing and multipart request
+ *       performs first (a client HeadBucket is not distinguished from these).</li>
+ * </ul>
+ * Default methods of {@link BlobStore} that {@link ForwardingBlobStore} does not override are
+ * overridden here to go straight to the delegate, so a default implementation never re-enters the
+ * counted methods (e.g. {@code removeBlobs} calling {@code removeBlob} once per key).
+ */
+final class CountingBlobStore extends ForwardingBlobStore {
+
+    /** Counted request types; the names are the stable keys of {@link EmbeddedS3#requestCounts()}. */
+    enum Kind {
+        LIST, PUT, HEAD, GET, DELETE, MULTIPART, MULTIPART_CREATE, MULTIPART_PART, MULTIPART_COMPLETE,
+        MULTIPART_ABORT, CREATE_BUCKET
+    }
+
+    private static final String MPU_STUB_PREFIX = ".s3proxy-mpu-stub-";
+
+    private final Map<Kind, AtomicLong> counts = new EnumMap<>(Kind.class);
+
+    CountingBlobStore(BlobStore delegate) {
+        super(delegate);
+        for (Kind kind : Kind.values()) {
+            counts.put(kind, new AtomicLong());
+        }
+    }
+
+    Map<String, Long> snapshot() {
+        Map<String, Long> result = new LinkedHashMap<>();
+        counts.forEach((kind, n) -> result.put(kind.name(), n.get()));
+        return result;
+    }
+
+    void reset() {
+        counts.values().forEach(n -> n.set(0));
+    }
+
+    private void count(Kind kind) {
+        counts.get(kind).incrementAndGet();
+    }
+
+    private void countMultipart(Kind kind) {
+        count(Kind.MULTIPART);
+        count(kind);
+    }
+
+    private static boolean isStub(String key) {
+        return key != null && key.startsWith(MPU_STUB_PREFIX);
+    }
+
+    // ---- listing
+
+    @Override
+    public ListObjectsV2Response list(ListObjectsV2Request request) {
+        count(Kind.LIST);
+        return super.list(request);
+    }
+
+    @Override
+    public ListObjectsResponse listV1(ListObjectsRequest request) {
+        count(Kind.LIST);
+        return delegate().listV1(request);
+    }
+
+    // ---- buckets
+
+    @Override
+    public CreateBucketResponse createContainer(CreateBucketRequest request) {
+        count(Kind.CREATE_BUCKET);
+        return super.createContainer(request);
+    }
+
+    @Override
+    public CreateBucketResponse createContainer(String container) {
+        count(Kind.CREATE_BUCKET);
+        return delegate().createContainer(container);
+    }
+
+    @Override
+    public HeadBucketResponse headBucket(HeadBucketRequest request) {
+        return super.headBucket(request);
+    }
+
+    @Override
+    public boolean containerExists(String container) {
+        return delegate().containerExists(container);
+    }
+
+    // ---- objects
+
+    @Override
+    public PutObjectResponse putBlob(PutObjectRequest request, InputStream payload) {
+        if (!isStub(request.key())) {
+            count(Kind.PUT);
+        }
+        return super.putBlob(request, payload);
+    }
+
+    @Override
+    public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
+        count(Kind.HEAD);
+        return super.blobMetadata(request);
+    }
+
+    @Override
+    public HeadObjectResponse blobMetadata(String container, String name) {
+        return delegate().blobMetadata(container, name);
+    }
+
+    @Override
+    public HeadObjectResponse blobMetadataIfPresent(HeadObjectRequest request) {
+        return delegate().blobMetadataIfPresent(request);
+    }
+
+    @Override
+    public HeadObjectResponse blobMetadataIfPresent(String container, String name) {
+        return delegate().blobMetadataIfPresent(container, name);
+    }
+
+    @Override
+    public boolean blobExists(String container, String name) {
+        return delegate().blobExists(container, name);
+    }
+
+    @Override
+    public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
+        count(Kind.GET);
+        return super.getBlob(request);
+    }
+
+    @Override
+    public ResponseInputStream<GetObjectResponse> getBlob(String container, String name) {
+        count(Kind.GET);
+        return delegate().getBlob(container, name);
+    }
+
+    @Override
+    public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
+        if (!isStub(request.key())) {
+            count(Kind.DELETE);
+        }
+        return super.removeBlob(request);
+    }
+
+    @Override
+    public void removeBlob(String container, String name) {
+        if (!isStub(name)) {
+            count(Kind.DELETE);
+        }
+        delegate().removeBlob(container, name);
+    }
+
+    @Override
+    public DeleteObjectResponse removeBlob(String container, String name, String versionId) {
+        if (!isStub(name)) {
+            count(Kind.DELETE);
+        }
+        return delegate().removeBlob(container, name, versionId);
+    }
+
+    /** One DeleteObjects request counts once, however many keys it names. */
+    @Override
+    public DeleteObjectsResponse removeBlobs(DeleteObjectsRequest request) {
+        count(Kind.DELETE);
+        return delegate().removeBlobs(request);
+    }
+
+    // ---- multipart
+
+    @Override
+    public MultipartUpload initiateMultipartUpload(CreateMultipartUploadRequest request) {
+        countMultipart(Kind.MULTIPART_CREATE);
+        return super.initiateMultipartUpload(request);
+    }
+
+    @Override
+    public UploadPartResponse uploadMultipartPart(MultipartUpload mpu, UploadPartRequest request,
+                                                  InputStream payload) {
+        countMultipart(Kind.MULTIPART_PART);
+        return super.uploadMultipartPart(mpu, request, payload);
+    }
+
+    @Override
+    public CompleteMultipartUploadResponse completeMultipartUpload(MultipartUpload mpu,
+                                                                   CompleteMultipartUploadRequest request) {
+        countMultipart(Kind.MULTIPART_COMPLETE);
+        return super.completeMultipartUpload(mpu, request);
+    }
+
+    @Override
+    public void abortMultipartUpload(MultipartUpload mpu) {
+        countMultipart(Kind.MULTIPART_ABORT);
+        super.abortMultipartUpload(mpu);
+    }
+
+    @Override
+    public List<software.amazon.awssdk.services.s3.model.MultipartUpload> listMultipartUploads(String container) {
+        return super.listMultipartUploads(container);
+    }
+}
