@@ -65,6 +65,8 @@ final class CountingBlobStore extends ForwardingBlobStore {
     private static final String MPU_STUB_PREFIX = ".s3proxy-mpu-stub-";
 
     private final Map<Kind, AtomicLong> counts = new EnumMap<>(Kind.class);
+    private final AtomicLong partsInFlight = new AtomicLong();
+    private final AtomicLong maxPartsInFlight = new AtomicLong();
 
     CountingBlobStore(BlobStore delegate) {
         super(delegate);
@@ -81,6 +83,11 @@ final class CountingBlobStore extends ForwardingBlobStore {
 
     void reset() {
         counts.values().forEach(n -> n.set(0));
+        maxPartsInFlight.set(0);
+    }
+
+    long maxConcurrentParts() {
+        return maxPartsInFlight.get();
     }
 
     private void count(Kind kind) {
@@ -225,7 +232,12 @@ final class CountingBlobStore extends ForwardingBlobStore {
     public UploadPartResponse uploadMultipartPart(MultipartUpload mpu, UploadPartRequest request,
                                                   InputStream payload) {
         countMultipart(Kind.MULTIPART_PART);
-        return super.uploadMultipartPart(mpu, request, payload);
+        maxPartsInFlight.accumulateAndGet(partsInFlight.incrementAndGet(), Math::max);
+        try {
+            return super.uploadMultipartPart(mpu, request, payload);
+        } finally {
+            partsInFlight.decrementAndGet();
+        }
     }
 
     @Override

@@ -139,6 +139,11 @@ public final class EmbeddedS3 implements AutoCloseable {
         return blobStore.snapshot();
     }
 
+    /** The most multipart part uploads the server was receiving at one time since the last reset. */
+    public long maxConcurrentParts() {
+        return blobStore.maxConcurrentParts();
+    }
+
     public void resetCounts() {
         blobStore.reset();
     }

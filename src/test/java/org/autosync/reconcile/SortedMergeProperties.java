@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * must make the remote equal to the local side. Keys come from a tiny alphabet so that collisions, prefixes
  * and the UTF-16 versus code point difference (U+E000 against U+1F980) turn up often.
  */
-class SortedMergePropertiesTest {
+class SortedMergeProperties {
 
     private static final String PRIVATE_USE = "\uE000";
     private static final String CRAB = "\uD83E\uDD80";

@@ -1,0 +1,110 @@
+package org.autosync.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The command line: the original autosync's flags (underscore and dashed spellings) plus ours. */
+@Command(name = "autosync", mixinStandardHelpOptions = true, showDefaultValues = true,
+        versionProvider = AutosyncCommand.Version.class, sortOptions = false, usageHelpAutoWidth = true,
+        description = "Keeps an object store (S3 or S3-compatible) equal to local directories: new and changed "
+                + "files are uploaded, removed files are deleted from the target.",
+        footer = {"", "Exit codes: 0 in sync, 1 a transfer failed, 2 usage or configuration error, "
+                + "3 a safety rail stopped deletes.",
+                "Credentials come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+                        + "~/.aws/credentials, instance roles)."})
+public class AutosyncCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "SOURCE", arity = "1..*",
+            description = "Directories to mirror. Relative paths resolve against the shell's current directory ($PWD).")
+    List<String> sources;
+
+    @Option(names = {"--target_container", "--target-container"}, paramLabel = "BUCKET",
+            description = "Bucket to mirror into. Created if it does not exist. Default with --embedded-s3: autosync.")
+    String targetContainer;
+
+    @Option(names = {"--target_prefix", "--target-prefix"}, paramLabel = "PREFIX", defaultValue = "",
+            description = "Prefix joined in front of every key with one '/'.")
+    String targetPrefix;
+
+    @Option(names = {"--source_prefix", "--source-prefix"}, paramLabel = "PATH",
+            description = "Stripped from each file's absolute path (by whole path segments) to form its key. "
+                    + "Default: none, so keys are absolute paths without the leading '/'.")
+    String sourcePrefix;
+
+    @Option(names = {"--source_filter", "--source-filter"}, paramLabel = "REGEX", defaultValue = "^.*$",
+            description = "Only files whose absolute path matches (anchored at the start, like Python's re.match) "
+                    + "are mirrored; objects of other paths are never deleted.")
+    String sourceFilter;
+
+    @Option(names = "--actor", paramLabel = "NAME", defaultValue = "s3", description = "Target backend: s3.")
+    String actor;
+
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "S3-compatible endpoint (path-style access). Default: AWS.")
+    String endpoint;
+
+    @Option(names = "--region", paramLabel = "REGION",
+            description = "Region. Default: the AWS SDK's region chain, or us-east-1 with --endpoint.")
+    String region;
+
+    @Option(names = "--once", description = "One full pass, a summary, then exit.")
+    boolean once;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s",
+            converter = Converters.DurationConverter.class,
+            description = "Continuous mode: how often the source is re-scanned (no request to the target when nothing changed).")
+    Duration interval;
+
+    @Option(names = {"--reconcile_interval", "--reconcile-interval"}, paramLabel = "DURATION", defaultValue = "15m",
+            converter = Converters.DurationConverter.class,
+            description = "Continuous mode: how often the target is listed and compared with the source in full.")
+    Duration reconcileInterval;
+
+    @Option(names = {"--dry-run", "--dry_run", "-n"}, description = "Print the plan; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "16", description = "Parallel uploads per source.")
+    int threads;
+
+    @Option(names = {"--follow_symlinks", "--follow-symlinks"},
+            description = "Descend into symlinked directories (with a loop guard). Symlinked files are always uploaded with their target's content.")
+    boolean followSymlinks;
+
+    @Option(names = {"--multipart_threshold", "--multipart-threshold"}, paramLabel = "SIZE", defaultValue = "64MiB",
+            converter = Converters.SizeConverter.class,
+            description = "Files this large or larger are uploaded in parts, in parallel.")
+    long multipartThreshold;
+
+    @Option(names = {"--part_size", "--part-size"}, paramLabel = "SIZE", defaultValue = "16MiB",
+            converter = Converters.SizeConverter.class, description = "Multipart part size (grown to stay within 10,000 parts).")
+    long partSize;
+
+    @Option(names = {"--state_dir", "--state-dir"}, paramLabel = "DIR",
+            description = "Where sync state is kept. Default: $XDG_STATE_HOME/autosync or ~/.local/state/autosync.")
+    Path stateDir;
+
+    @Option(names = {"--embedded-s3", "--embedded_s3"}, paramLabel = "DIR", arity = "0..1", fallbackValue = "autosync-s3",
+            description = "Start an S3 server in-process on 127.0.0.1 (S3Proxy) storing under DIR (default when given "
+                    + "without a value: ./autosync-s3), print its endpoint and credentials, and mirror into it.")
+    Path embeddedS3;
+
+    @Override
+    public Integer call() {
+        return new MirrorApplication(this).run();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = AutosyncCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"autosync " + (v == null ? "development build" : v)};
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.autosync.job;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of one job, shared by its routes; a pass reports the difference of two snapshots. */
+public final class MirrorStats {
+
+    private final LongAdder uploadedFiles = new LongAdder();
+    private final LongAdder uploadedBytes = new LongAdder();
+    private final LongAdder deleted = new LongAdder();
+    private final LongAdder unchanged = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+
+    public void uploaded(long bytes) {
+        uploadedFiles.increment();
+        uploadedBytes.add(bytes);
+    }
+
+    public void deleted(int count) {
+        deleted.add(count);
+    }
+
+    public void unchanged(long count) {
+        unchanged.add(count);
+    }
+
+    public void failed(int count) {
+        failed.add(count);
+    }
+
+    public Snapshot snapshot() {
+        return new Snapshot(uploadedFiles.sum(), uploadedBytes.sum(), deleted.sum(), unchanged.sum(), failed.sum());
+    }
+
+    public record Snapshot(long uploadedFiles, long uploadedBytes, long deleted, long unchanged, long failed) {
+
+        public Snapshot since(Snapshot earlier) {
+            return new Snapshot(uploadedFiles - earlier.uploadedFiles, uploadedBytes - earlier.uploadedBytes,
+                    deleted - earlier.deleted, unchanged - earlier.unchanged, failed - earlier.failed);
+        }
+
+        public Snapshot plus(Snapshot other) {
+            return new Snapshot(uploadedFiles + other.uploadedFiles, uploadedBytes + other.uploadedBytes,
+                    deleted + other.deleted, unchanged + other.unchanged, failed + other.failed);
+        }
+
+        public static Snapshot zero() {
+            return new Snapshot(0, 0, 0, 0, 0);
+        }
+
+        @Override
+        public String toString() {
+            return "uploaded " + uploadedFiles + " files / " + uploadedBytes + " bytes, deleted " + deleted
+                    + ", unchanged " + unchanged + ", failed " + failed;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.autosync.routes;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.autosync.local.LocalFile;
+import org.autosync.reconcile.Transfers;
+
+/**
+ * Sends a reconciliation pass's actions through the job's upload and delete routes, {@code threads}
+ * uploads at a time; the merge blocks while that many are queued, so memory stays bounded.
+ */
+public final class RouteTransfers implements Transfers {
+
+    private final ProducerTemplate template;
+    private final ExecutorService executor;
+    private final String uploadUri;
+    private final String deleteUri;
+    private final int threads;
+    private final Semaphore slots;
+
+    public RouteTransfers(ProducerTemplate template, ExecutorService executor, String jobId, int threads) {
+        this.template = template;
+        this.executor = executor;
+        this.uploadUri = MirrorRouteTemplates.uploadUri(jobId);
+        this.deleteUri = MirrorRouteTemplates.deleteUri(jobId);
+        this.threads = threads;
+        this.slots = new Semaphore(threads);
+    }
+
+    @Override
+    public void upload(LocalFile file, String reason) {
+        slots.acquireUninterruptibly();
+        try {
+            executor.execute(() -> {
+                try {
+                    // failures are counted and logged by the upload route itself
+                    template.send(uploadUri, exchange -> {
+                        exchange.getMessage().setBody(file.path().toFile());
+                        exchange.getMessage().setHeader(AutosyncHeaders.KEY, file.key());
+                        exchange.getMessage().setHeader(AutosyncHeaders.REASON, reason);
+                        exchange.getMessage().setHeader(Exchange.FILE_LENGTH, file.size());
+                        exchange.getMessage().setHeader(Exchange.FILE_LAST_MODIFIED, file.mtimeMillis());
+                        exchange.getMessage().setHeader(Exchange.FILE_PATH, file.path().toString());
+                    });
+                } finally {
+                    slots.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+    }
+
+    @Override
+    public void awaitUploads() throws InterruptedException {
+        slots.acquire(threads);
+        slots.release(threads);
+    }
+
+    @Override
+    public void delete(List<String> keys) {
+        Exchange done = template.send(deleteUri, exchange -> exchange.getMessage().setBody(List.copyOf(keys)));
+        if (done.getException() != null) {
+            throw new IllegalStateException("delete batch failed: " + done.getException().getMessage(),
+                    done.getException());
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.autosync.state;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+import org.apache.camel.support.service.ServiceSupport;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+
+/**
+ * {@link SyncState} in an embedded H2 MVStore file: restart-safe, one file per job and target, readable
+ * by its owner only. The store is locked while open, so two processes cannot share one job's state.
+ */
+public final class MvStoreSyncState extends ServiceSupport implements SyncState {
+
+    private final Path file;
+    private MVStore store;
+    private MVMap<String, String> records;
+
+    public MvStoreSyncState(Path file) {
+        this.file = file;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    protected void doStart() {
+        createPrivately(file);
+        try {
+            store = new MVStore.Builder().fileName(file.toString()).open();
+        } catch (MVStoreException e) {
+            throw new IllegalStateException("cannot open sync state " + file
+                    + " (is another autosync running the same job?): " + e.getMessage(), e);
+        }
+        records = store.openMap("records");
+    }
+
+    @Override
+    protected void doStop() {
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+
+    @Override
+    public Optional<SyncRecord> get(String key) {
+        String value = records.get(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        String[] parts = value.split(" ", 3);
+        return Optional.of(new SyncRecord(Long.parseLong(parts[0]), Long.parseLong(parts[1]),
+                parts.length > 2 && !parts[2].isEmpty() ? parts[2] : null));
+    }
+
+    @Override
+    public void put(String key, SyncRecord record) {
+        records.put(key, record.size() + " " + record.mtimeMillis() + " "
+                + (record.etag() == null ? "" : record.etag()));
+    }
+
+    @Override
+    public void forget(String key) {
+        records.remove(key);
+    }
+
+    @Override
+    public void clear() {
+        records.clear();
+    }
+
+    public long size() {
+        return records.sizeAsLong();
+    }
+
+    private static void createPrivately(Path file) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                if (posix) {
+                    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                }
+            }
+            if (!Files.exists(file)) {
+                Files.createFile(file);
+                if (posix) {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create sync state file " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

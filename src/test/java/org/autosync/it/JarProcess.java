@@ -1,0 +1,81 @@
+package org.autosync.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the built {@code target/autosync.jar} in a child JVM, as a user would, and captures what it says. */
+final class JarProcess {
+
+    static final Path JAR = Path.of("target", "autosync.jar").toAbsolutePath();
+
+    private final List<String> jvmOptions = new ArrayList<>();
+    private final Map<String, String> env = new HashMap<>();
+    private Path workDir = Path.of(".").toAbsolutePath();
+
+    JarProcess jvm(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    JarProcess env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    /** Runs in {@code dir}, with {@code $PWD} set to it as a shell would. */
+    JarProcess in(Path dir) {
+        workDir = dir;
+        env.put("PWD", dir.toString());
+        return this;
+    }
+
+    Result run(String... args) throws IOException, InterruptedException {
+        return run(List.of(args));
+    }
+
+    Result run(List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(JAR.toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        builder.environment().putIfAbsent("LC_ALL", "C.UTF-8");
+        env.forEach((k, v) -> {
+            if (v == null) {
+                builder.environment().remove(k);
+            } else {
+                builder.environment().put(k, v);
+            }
+        });
+        Path out = Files.createTempFile("autosync-out", ".txt");
+        Path err = Files.createTempFile("autosync-err", ".txt");
+        try {
+            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("autosync did not finish within 5 minutes: " + command);
+            }
+            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    record Result(int exitCode, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+}

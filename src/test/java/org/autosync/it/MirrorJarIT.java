@@ -1,0 +1,374 @@
+package org.autosync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.autosync.embedded.EmbeddedS3;
+import org.autosync.target.s3.S3ClientFactory;
+import org.autosync.target.s3.S3ClientSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The built jar against a real S3 server (S3Proxy, authentication on) on 127.0.0.1. */
+class MirrorJarIT {
+
+    private static final AtomicInteger BUCKETS = new AtomicInteger();
+
+    @TempDir
+    static Path serverDir;
+    private static EmbeddedS3 s3;
+    private static S3Client client;
+
+    @TempDir
+    Path work;
+    private Path stateDir;
+    private String bucket;
+
+    @BeforeAll
+    static void startServer() {
+        s3 = EmbeddedS3.start(serverDir);
+        client = S3ClientFactory.create(new S3ClientSettings(s3.endpoint(), s3.region(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())), 4));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        client.close();
+        s3.close();
+    }
+
+    @BeforeEach
+    void freshBucket() throws IOException {
+        bucket = "mirror-" + BUCKETS.incrementAndGet();
+        stateDir = Files.createDirectories(work.resolve("state"));
+    }
+
+    private JarProcess autosync() {
+        return new JarProcess().in(work)
+                .env("AWS_ACCESS_KEY_ID", s3.accessKey()).env("AWS_SECRET_ACCESS_KEY", s3.secretKey())
+                .env("AWS_REGION", s3.region());
+    }
+
+    private JarProcess.Result once(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--once", "--endpoint=" + s3.endpoint(),
+                "--target_container=" + bucket, "--state_dir=" + stateDir));
+        all.addAll(List.of(args));
+        return autosync().run(all);
+    }
+
+    private Map<String, String> bucketContents() {
+        Map<String, String> contents = new TreeMap<>();
+        for (S3Object o : client.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()) {
+            contents.put(o.key(), client.getObjectAsBytes(r -> r.bucket(bucket).key(o.key())).asString(StandardCharsets.UTF_8));
+        }
+        return contents;
+    }
+
+    private static Path write(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, content);
+    }
+
+    private Path tree() throws IOException {
+        Path src = work.resolve("src");
+        write(src.resolve("a.txt"), "alpha");
+        write(src.resolve("dir/b.txt"), "bravo");
+        write(src.resolve("dir/deep/c.bin"), "charlie");
+        write(src.resolve(".hidden"), "hidden files are mirrored");
+        Files.createFile(src.resolve("empty"));
+        return src;
+    }
+
+    @Test
+    void initialSyncUploadsEveryFileAndPrintsSummary() throws Exception {
+        Path src = tree();
+        JarProcess.Result result = once("--source_prefix=" + work + "/", "src");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("uploaded 5 files / 36 bytes, deleted 0, unchanged 0, failed 0");
+        assertThat(bucketContents()).containsExactly(
+                Map.entry("src/.hidden", "hidden files are mirrored"), Map.entry("src/a.txt", "alpha"),
+                Map.entry("src/dir/b.txt", "bravo"), Map.entry("src/dir/deep/c.bin", "charlie"),
+                Map.entry("src/empty", ""));
+        HeadObjectResponse head = client.headObject(r -> r.bucket(bucket).key("src/a.txt"));
+        long mtimeMillis = Files.getLastModifiedTime(src.resolve("a.txt")).toMillis();
+        assertThat(Double.parseDouble(head.metadata().get("mtime"))).isEqualTo(mtimeMillis / 1000.0);
+    }
+
+    @Test
+    void sameSizeEditWithOlderMtimeIsUploadedAgain() throws Exception {
+        Path src = tree();
+        assertThat(once("--source_prefix=" + work, "src").exitCode()).isZero();
+        Path a = src.resolve("a.txt");
+        FileTime before = Files.getLastModifiedTime(a);
+        Files.writeString(a, "ALPHA");
+        Files.setLastModifiedTime(a, FileTime.fromMillis(before.toMillis() - 3_600_000));
+
+        JarProcess.Result result = once("--source_prefix=" + work, "src");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("uploaded 1 files / 5 bytes, deleted 0, unchanged 4");
+        assertThat(bucketContents()).containsEntry("src/a.txt", "ALPHA");
+    }
+
+    @Test
+    void addedFilesAreUploadedAndRemovedFilesDeleted() throws Exception {
+        Path src = tree();
+        assertThat(once("--source_prefix=" + work, "src").exitCode()).isZero();
+        write(src.resolve("dir/new.txt"), "new");
+        Files.delete(src.resolve("dir/deep/c.bin"));
+
+        JarProcess.Result result = once("--source_prefix=" + work, "src");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("uploaded 1 files / 3 bytes, deleted 1, unchanged 4");
+        assertThat(bucketContents()).containsKey("src/dir/new.txt").doesNotContainKey("src/dir/deep/c.bin");
+    }
+
+    @Test
+    void filteredOutObjectsAreNeitherUploadedNorDeleted() throws Exception {
+        Path src = tree();
+        client.createBucket(r -> r.bucket(bucket));
+        client.putObject(r -> r.bucket(bucket).key("src/old.log"), RequestBody.fromString("kept"));
+        write(src.resolve("skipped.log"), "not mirrored");
+
+        JarProcess.Result result = once("--source_prefix=" + work, "--source_filter=.*\\.txt$", "src");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(bucketContents()).containsOnlyKeys("src/a.txt", "src/dir/b.txt", "src/old.log");
+    }
+
+    @Test
+    void objectsOutsideTheSourcesScopeSurvive() throws Exception {
+        Path data = work.resolve("var/data");
+        write(data.resolve("files/f1"), "one");
+        client.createBucket(r -> r.bucket(bucket));
+        client.putObject(r -> r.bucket(bucket).key("other/keep"), RequestBody.fromString("x"));
+        client.putObject(r -> r.bucket(bucket).key("files2/keep"), RequestBody.fromString("x"));
+        client.putObject(r -> r.bucket(bucket).key("files/stale"), RequestBody.fromString("x"));
+
+        JarProcess.Result result = once("--source_prefix=" + data, data.resolve("files").toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(bucketContents()).containsOnlyKeys("files/f1", "other/keep", "files2/keep");
+    }
+
+    @Test
+    void awkwardNamesRoundTrip() throws Exception {
+        Path src = work.resolve("src");
+        List<String> names = List.of("with space.txt", "plus+percent%hash#q?amp&.txt", "café/naïve.txt",
+                "emoji 🦀.txt", "private\uE000use.txt", "a-c", "a/b", "a0",
+                "d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/deep.txt");
+        for (String name : names) {
+            write(src.resolve(name), name);
+        }
+
+        JarProcess.Result result = once("--source_prefix=" + work + "/", "src");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        Map<String, String> expected = new TreeMap<>();
+        names.forEach(n -> expected.put("src/" + n, n));
+        assertThat(bucketContents()).isEqualTo(expected);
+        JarProcess.Result again = once("--source_prefix=" + work + "/", "src");
+        assertThat(again.stdout()).contains("uploaded 0 files / 0 bytes, deleted 0, unchanged " + names.size());
+    }
+
+    @Test
+    void restartWithNothingChangedOnlyListsTheBucket() throws Exception {
+        Path src = work.resolve("src");
+        for (int i = 0; i < 2500; i++) {
+            write(src.resolve("d" + (i % 10) + "/f" + i), "content " + i);
+        }
+        assertThat(once("--source_prefix=" + work, "src").exitCode()).isZero();
+        s3.resetCounts();
+
+        JarProcess.Result result = once("--source_prefix=" + work, "src");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("uploaded 0 files / 0 bytes, deleted 0, unchanged 2500");
+        Map<String, Long> counts = s3.requestCounts();
+        assertThat(counts.getOrDefault(EmbeddedS3.LIST, 0L)).isBetween(1L, 3L);
+        assertThat(counts.getOrDefault(EmbeddedS3.HEAD, 0L)).isZero();
+        assertThat(counts.getOrDefault(EmbeddedS3.PUT, 0L)).isZero();
+        assertThat(counts.getOrDefault(EmbeddedS3.DELETE, 0L)).isZero();
+    }
+
+    @Test
+    void firstRunAgainstAFilledBucketAdoptsEqualObjectsWithoutUploading() throws Exception {
+        Path src = tree();
+        assertThat(once("--source_prefix=" + work, "src").exitCode()).isZero();
+        Path freshState = Files.createDirectories(work.resolve("other-state"));
+        s3.resetCounts();
+
+        JarProcess.Result result = autosync().run("--once", "--endpoint=" + s3.endpoint(),
+                "--target_container=" + bucket, "--state_dir=" + freshState, "--source_prefix=" + work, "src");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("uploaded 0 files / 0 bytes, deleted 0, unchanged 5");
+        assertThat(s3.requestCounts().getOrDefault(EmbeddedS3.PUT, 0L)).isZero();
+    }
+
+    @Test
+    void dryRunChangesNothing() throws Exception {
+        Path src = tree();
+        client.createBucket(r -> r.bucket(bucket));
+        client.putObject(r -> r.bucket(bucket).key("src/gone.txt"), RequestBody.fromString("x"));
+
+        JarProcess.Result result = once("--dry-run", "--source_prefix=" + work, "src");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stderr()).contains("would upload src/a.txt").contains("would delete src/gone.txt");
+        assertThat(bucketContents()).containsOnlyKeys("src/gone.txt");
+        assertThat(once("--source_prefix=" + work, "src").stdout()).contains("uploaded 5 files");
+        assertThat(src).exists();
+    }
+
+    @Test
+    void largeFileGoesMultipartWithPartsInParallelInASmallHeap() throws Exception {
+        Path src = work.resolve("src");
+        Path big = Files.createDirectories(src).resolve("big.bin");
+        byte[] block = new byte[1 << 20];
+        try (var out = Files.newOutputStream(big)) {
+            for (int i = 0; i < 100; i++) {
+                block[0] = (byte) i;
+                out.write(block);
+            }
+        }
+        s3.resetCounts();
+
+        JarProcess.Result result = autosync().jvm("-Xmx64m").run("--once", "--endpoint=" + s3.endpoint(),
+                "--target_container=" + bucket, "--state_dir=" + stateDir, "--source_prefix=" + work,
+                "--multipart_threshold=16M", "--part_size=8M", "src");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(s3.requestCounts().getOrDefault(EmbeddedS3.MULTIPART_PART, 0L)).isEqualTo(13L);
+        assertThat(s3.maxConcurrentParts()).isGreaterThan(1);
+        HeadObjectResponse head = client.headObject(r -> r.bucket(bucket).key("src/big.bin"));
+        assertThat(head.contentLength()).isEqualTo(100L << 20);
+        assertThat(head.metadata()).containsKey("mtime");
+        byte[] first = client.getObjectAsBytes(r -> r.bucket(bucket).key("src/big.bin").range("bytes=0-0")).asByteArray();
+        assertThat(first).containsExactly(0);
+    }
+
+    @Test
+    void originalReadmePrefixExamplesMapAsDocumented() throws Exception {
+        Path home = work.resolve("home/adeprince");
+        for (String f : List.of("mystuff/1", "mystuff/a/2", "mystuff/a/b/3", "mystuff/c/4")) {
+            write(home.resolve(f), f);
+        }
+        String pwd = home.toString();
+        String[][] examples = {
+                {"", "", pwd.substring(1) + "/mystuff/"},
+                {"--source_prefix=" + work + "/home/", "", "adeprince/mystuff/"},
+                {"--source_prefix=" + pwd + "/mystuff/", "", ""},
+                {"--source_prefix=" + pwd + "/mystuff", "", ""},
+                {"--source_prefix=" + pwd + "/mystuff/", "--target_prefix=/foo/bar/", "foo/bar/"},
+        };
+        for (String[] example : examples) {
+            bucket = "prefix-" + BUCKETS.incrementAndGet();
+            List<String> args = new ArrayList<>(List.of("--once", "--endpoint=" + s3.endpoint(),
+                    "--target_container=" + bucket, "--state_dir=" + stateDir));
+            for (String option : List.of(example[0], example[1])) {
+                if (!option.isEmpty()) {
+                    args.add(option);
+                }
+            }
+            args.add("mystuff");
+            JarProcess.Result result = autosync().in(home).run(args);
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            String p = example[2];
+            assertThat(bucketContents()).as(String.join(" ", args)).containsOnlyKeys(
+                    p + "1", p + "a/2", p + "a/b/3", p + "c/4");
+        }
+    }
+
+    @Test
+    void missingSourceIsAConfigurationError() throws Exception {
+        JarProcess.Result result = once(work.resolve("nope").toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("does not exist");
+    }
+
+    @Test
+    void badRegexIsAConfigurationError() throws Exception {
+        JarProcess.Result result = once("--source_filter=([a-z", tree().toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("([a-z");
+    }
+
+    @Test
+    void invalidBucketNameIsAConfigurationErrorNamingTheRule() throws Exception {
+        JarProcess.Result result = autosync().run("--once", "--endpoint=" + s3.endpoint(),
+                "--target_container=My_Bucket", tree().toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("invalid bucket name 'My_Bucket'");
+    }
+
+    @Test
+    void unreachableEndpointIsAConfigurationError() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        JarProcess.Result result = autosync().run("--once", "--endpoint=http://127.0.0.1:" + closedPort,
+                "--target_container=" + bucket, "--state_dir=" + stateDir, tree().toString());
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+        assertThat(result.stderr()).contains("cannot reach");
+    }
+
+    @Test
+    void wrongCredentialsAreAConfigurationError() throws Exception {
+        JarProcess.Result result = autosync().env("AWS_SECRET_ACCESS_KEY", "wrong-secret").run("--once",
+                "--endpoint=" + s3.endpoint(), "--target_container=" + bucket, "--state_dir=" + stateDir,
+                tree().toString());
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+        assertThat(result.stderr()).contains("credentials");
+        assertThat(result.stderr()).doesNotContain("wrong-secret");
+    }
+
+    @Test
+    void withoutAUtf8LocaleItRefusesToStartAndSaysHow() throws Exception {
+        JarProcess.Result result = autosync().env("LC_ALL", null).env("LANG", null).env("LC_CTYPE", null)
+                .run("--once", "--target_container=" + bucket, tree().toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("LC_ALL=C.UTF-8");
+    }
+
+    @Test
+    void helpListsEveryOptionWithDashedAndUnderscoredSpellings() throws Exception {
+        JarProcess.Result result = autosync().run("--help");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).contains("--target_container", "--target-container", "--source_filter",
+                "--source_prefix", "--target_prefix", "--actor", "--once", "--dry-run", "--threads",
+                "--embedded-s3", "--interval", "--reconcile_interval", "Default: ^.*$");
+    }
+
+    @Test
+    void dashedSpellingsWorkLikeUnderscored() throws Exception {
+        tree();
+        JarProcess.Result result = autosync().run("--once", "--endpoint=" + s3.endpoint(),
+                "--target-container=" + bucket, "--state-dir=" + stateDir, "--source-prefix=" + work,
+                "--target-prefix=pre", "src");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(bucketContents()).containsKey("pre/src/a.txt");
+    }
+}
