@@ -18,7 +18,7 @@ import org.autosync.reconcile.ChangeDetector;
 import org.autosync.reconcile.Reconciler;
 import org.autosync.reconcile.Transfers;
 import org.autosync.routes.AutosyncHeaders;
-import org.autosync.routes.FileFingerprintExpression;
+import org.autosync.routes.FileFingerprint;
 import org.autosync.routes.JobRoutes;
 import org.autosync.routes.MirrorRouteTemplates;
 import org.autosync.routes.RouteTransfers;
@@ -88,7 +88,7 @@ public final class MirrorJob extends ServiceSupport {
         String name = spec.beanName();
         return Map.of(name, this,
                 name + "-state", state,
-                name + "-fingerprint", new FileFingerprintExpression(spec.mapper()),
+                name + "-fingerprint", new FileFingerprint(spec.mapper()),
                 name + "-filter", new SourceFileFilter(spec.filter(), spec.followSymlinks()));
     }
 

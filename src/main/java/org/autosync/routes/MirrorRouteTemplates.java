@@ -66,7 +66,7 @@ public class MirrorRouteTemplates extends RouteBuilder {
                         + "&autoCreate=false&startingDirectoryMustExist=true&directoryMustExist=true"
                         + "&includeHiddenFiles=true&includeHiddenDirs=true&readLock=none"
                         + "&idempotent=true&idempotentRepository=#{{job}}-state"
-                        + "&idempotentKey=#{{job}}-fingerprint&filter=#{{job}}-filter"
+                        + "&idempotentKey=RAW(${bean:{{job}}-fingerprint?method=of})&filter=#{{job}}-filter"
                         + "&delay={{interval}}&initialDelay={{interval}}"
                         + "&maxMessagesPerPoll={{maxMessagesPerPoll}}&eagerMaxMessagesPerPoll=true")
                 .autoStartup(false)

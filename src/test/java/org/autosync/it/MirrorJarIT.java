@@ -104,7 +104,7 @@ class MirrorJarIT {
         Path src = tree();
         JarProcess.Result result = once("--source_prefix=" + work + "/", "src");
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.stdout()).contains("uploaded 5 files / 36 bytes, deleted 0, unchanged 0, failed 0");
+        assertThat(result.stdout()).contains("uploaded 5 files / 42 bytes, deleted 0, unchanged 0, failed 0");
         assertThat(bucketContents()).containsExactly(
                 Map.entry("src/.hidden", "hidden files are mirrored"), Map.entry("src/a.txt", "alpha"),
                 Map.entry("src/dir/b.txt", "bravo"), Map.entry("src/dir/deep/c.bin", "charlie"),

@@ -1,0 +1,129 @@
+package org.autosync.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.autosync.embedded.EmbeddedS3;
+import org.autosync.job.MirrorJob;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job's routes in continuous mode in a CamelContext: the first pass, then the file route between
+ * reconciliations, all through the one upload route.
+ */
+class MirrorRoutesTest extends CamelTestSupport {
+
+    @TempDir
+    static Path serverDir;
+    private static S3Fixture s3;
+
+    @TempDir
+    Path work;
+    private Path source;
+    private String bucket;
+    private MirrorJob job;
+
+    @BeforeAll
+    static void startServer() {
+        s3 = new S3Fixture(serverDir);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        s3.close();
+    }
+
+    @Override
+    public boolean isUseAdviceWith() {
+        return true;
+    }
+
+    @Override
+    protected RoutesBuilder[] createRouteBuilders() throws Exception {
+        source = Files.createDirectories(work.resolve("src"));
+        Files.writeString(source.resolve("existing.txt"), "existing");
+        bucket = S3Fixture.uniqueBucket("routes");
+        job = s3.job(source, bucket, "mirror", Files.createDirectories(work.resolve("state")), true);
+        job.registryBeans().forEach(context.getRegistry()::bind);
+        context.addService(job);
+        return new RoutesBuilder[] {new MirrorRouteTemplates(), job.routes()};
+    }
+
+    private void startWithContentTypeStep() throws Exception {
+        AdviceWith.adviceWith(context, MirrorRouteTemplates.routeId(MirrorRouteTemplates.UPLOAD, job.id()),
+                a -> a.weaveByToUri(".*method=upload").before()
+                        .setHeader("Content-Type", a.constant("text/x-autosync")));
+        context.start();
+    }
+
+    private String contentType(String key) {
+        return s3.client.headObject(r -> r.bucket(bucket).key(key)).contentType();
+    }
+
+    @Test
+    void firstPassThenFileRouteUploadNewAndChangedFiles() throws Exception {
+        startWithContentTypeStep();
+        await().atMost(Duration.ofSeconds(20)).until(() -> s3.contents(bucket).containsKey("mirror/existing.txt"));
+
+        Files.writeString(source.resolve("new.txt"), "new");
+        Files.createDirectories(source.resolve("sub"));
+        Files.writeString(source.resolve("sub/nested.txt"), "nested");
+        await().atMost(Duration.ofSeconds(20)).until(() -> s3.contents(bucket).keySet()
+                .containsAll(java.util.List.of("mirror/new.txt", "mirror/sub/nested.txt")));
+
+        Files.writeString(source.resolve("existing.txt"), "EXISTING");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "EXISTING".equals(s3.contents(bucket).get("mirror/existing.txt")));
+        assertThat(s3.contents(bucket)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "mirror/existing.txt", "EXISTING", "mirror/new.txt", "new", "mirror/sub/nested.txt", "nested"));
+    }
+
+    @Test
+    void stepAddedToTheUploadRouteAppliesToReconciliationAndFileRoute() throws Exception {
+        startWithContentTypeStep();
+        await().atMost(Duration.ofSeconds(20)).until(() -> s3.contents(bucket).containsKey("mirror/existing.txt"));
+        Files.writeString(source.resolve("later.txt"), "later");
+        await().atMost(Duration.ofSeconds(20)).until(() -> s3.contents(bucket).containsKey("mirror/later.txt"));
+
+        assertThat(contentType("mirror/existing.txt")).as("uploaded by reconciliation").isEqualTo("text/x-autosync");
+        assertThat(contentType("mirror/later.txt")).as("uploaded by the file route").isEqualTo("text/x-autosync");
+    }
+
+    @Test
+    void rescansSendNoRequestWhenNothingChanged() throws Exception {
+        startWithContentTypeStep();
+        await().atMost(Duration.ofSeconds(20)).until(() -> s3.contents(bucket).containsKey("mirror/existing.txt"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> context.getRouteController()
+                .getRouteStatus(MirrorRouteTemplates.routeId(MirrorRouteTemplates.SCAN, job.id())).isStarted());
+        s3.server.resetCounts();
+
+        Thread.sleep(1500); // several 200 ms re-scans of an unchanged tree
+
+        assertThat(s3.server.requestCounts()).allSatisfy((type, count) -> assertThat(count).as(type).isZero());
+        assertThat(s3.server.requestCounts()).containsKey(EmbeddedS3.LIST);
+    }
+
+    @Test
+    void reconciliationDeletesObjectWhenSourceFileIsRemoved() throws Exception {
+        Files.writeString(source.resolve("doomed.txt"), "doomed");
+        startWithContentTypeStep();
+        await().atMost(Duration.ofSeconds(20)).until(() -> s3.contents(bucket).containsKey("mirror/doomed.txt"));
+
+        Files.delete(source.resolve("doomed.txt"));
+        template.requestBody(MirrorRouteTemplates.reconcileUri(job.id()), (Object) null);
+
+        assertThat(s3.contents(bucket)).containsOnlyKeys("mirror/existing.txt");
+        assertThat(job.stats().snapshot().deleted()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,69 @@
+package org.autosync.routes;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.autosync.embedded.EmbeddedS3;
+import org.autosync.job.JobSpec;
+import org.autosync.job.MirrorJob;
+import org.autosync.keys.KeyMapper;
+import org.autosync.local.SourceFilter;
+import org.autosync.state.MvStoreSyncState;
+import org.autosync.target.s3.S3Actor;
+import org.autosync.target.s3.S3ActorSettings;
+import org.autosync.target.s3.S3ClientFactory;
+import org.autosync.target.s3.S3ClientSettings;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** A real S3 server (S3Proxy, auth on) on 127.0.0.1 and the jobs tests build against it. */
+final class S3Fixture implements AutoCloseable {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    final EmbeddedS3 server;
+    final S3Client client;
+
+    S3Fixture(Path storage) {
+        server = EmbeddedS3.start(storage);
+        client = S3ClientFactory.create(new S3ClientSettings(server.endpoint(), server.region(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(server.accessKey(), server.secretKey())), 8));
+    }
+
+    static String uniqueBucket(String stem) {
+        return stem + "-" + SEQUENCE.incrementAndGet();
+    }
+
+    /** A job mirroring {@code source} (keys relative to it, under {@code targetPrefix}) into {@code bucket}. */
+    MirrorJob job(Path source, String bucket, String targetPrefix, Path stateDir, boolean continuous) {
+        String id = "t" + SEQUENCE.incrementAndGet();
+        JobSpec spec = new JobSpec(id, source, new KeyMapper(source.toString(), targetPrefix), SourceFilter.acceptAll(),
+                false, false, 4, continuous, Duration.ofMillis(200), Duration.ofHours(1));
+        S3Actor actor = new S3Actor(client, bucket, S3ActorSettings.defaults());
+        return new MirrorJob(spec, actor, new MvStoreSyncState(stateDir.resolve(id + ".mv.db")));
+    }
+
+    /** Key to content of every object; empty while the bucket does not exist yet. */
+    Map<String, String> contents(String bucket) {
+        Map<String, String> contents = new TreeMap<>();
+        if (client.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
+            return contents;
+        }
+        for (S3Object o : client.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()) {
+            contents.put(o.key(), client.getObjectAsBytes(r -> r.bucket(bucket).key(o.key())).asString(StandardCharsets.UTF_8));
+        }
+        return contents;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.close();
+    }
+}
