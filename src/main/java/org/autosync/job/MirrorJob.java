@@ -12,6 +12,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
+import org.apache.camel.model.Model;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.autosync.reconcile.ChangeDetector;
@@ -95,6 +96,23 @@ public final class MirrorJob extends ServiceSupport {
     /** The job's instances of the route templates. */
     public JobRoutes routes() {
         return new JobRoutes(spec);
+    }
+
+    /**
+     * Adds this job to a running or starting CamelContext of any Camel 4 runtime: its beans, the route
+     * templates (once per context), the job's routes, and itself as a service of the context.
+     */
+    public void addTo(CamelContext context) throws Exception {
+        registryBeans().forEach(context.getRegistry()::bind);
+        context.addService(this, true, true);
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        if (model.getRouteTemplateDefinition(MirrorRouteTemplates.UPLOAD) == null) {
+            context.addRoutes(new MirrorRouteTemplates());
+        }
+        JobRoutes routes = routes();
+        context.addRoutes(routes);
+        // templated routes are materialised in a second step, as camel-main does it
+        context.addTemplatedRoutes(routes);
     }
 
     /** Prefix-rewrite step: the object key of the file in the message, unless a step already set one. */
