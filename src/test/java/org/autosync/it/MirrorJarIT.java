@@ -228,6 +228,34 @@ class MirrorJarIT {
     }
 
     @Test
+    void anErrorWhileWalkingTheTreeBlocksDeletesForThatPass() throws Exception {
+        Path src = tree();
+        assertThat(once("--source_prefix=" + work, "src").exitCode()).isZero();
+        Files.delete(src.resolve("dir/b.txt"));
+        Files.createSymbolicLink(src.resolve("dir/dangling"), work.resolve("nowhere"));
+
+        JarProcess.Result result = once("--source_prefix=" + work, "src");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(result.stderr()).contains("not deleting 1 object(s)");
+        assertThat(bucketContents()).containsKey("src/dir/b.txt");
+    }
+
+    @Test
+    void embeddedS3MirrorsWithoutAnyCloudAccount() throws Exception {
+        tree();
+        Path store = work.resolve("s3-store");
+
+        JarProcess.Result result = autosync().env("AWS_ACCESS_KEY_ID", null).env("AWS_SECRET_ACCESS_KEY", null)
+                .run("--embedded-s3=" + store, "--once", "--state_dir=" + stateDir, "--source_prefix=" + work, "src");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("embedded S3 server at http://127.0.0.1:", "AWS_ACCESS_KEY_ID=autosync",
+                "uploaded 5 files / 42 bytes");
+        assertThat(store.resolve("autosync/src/dir/deep/c.bin")).hasContent("charlie");
+    }
+
+    @Test
     void dryRunChangesNothing() throws Exception {
         Path src = tree();
         client.createBucket(r -> r.bucket(bucket));
