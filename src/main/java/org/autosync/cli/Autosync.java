@@ -12,6 +12,10 @@ public final class Autosync {
     }
 
     public static void main(String... args) {
+        // the jar's own logging setup; as a library in another runtime, Autosync leaves logging to its host
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "autosync-logback.xml");
+        }
         System.exit(execute(args));
     }
 

@@ -110,12 +110,16 @@ final class MirrorApplication {
             Path source = sources.get(i);
             JobSpec spec = new JobSpec("job" + (i + 1), source, mapper, filter, options.followSymlinks,
                     options.dryRun, options.threads, !options.once, options.interval, options.reconcileInterval);
-            S3Actor actor = new S3Actor(client, bucket, new S3ActorSettings(options.multipartThreshold,
-                    options.partSize, PART_CONCURRENCY, !options.dryRun));
+            S3Actor actor = new S3Actor(client, bucket, actorSettings());
             MirrorJob job = new MirrorJob(spec, actor,
                     new MvStoreSyncState(stateFile(targetIdentity, bucket, spec.scopePrefix(), source)));
-            job.start();
             closeables.add(job::stop);
+            try {
+                job.start();
+            } catch (RuntimeException e) {
+                closeables.forEach(MirrorApplication::closeQuietly);
+                throw new ConfigurationException(rootMessage(e));
+            }
             closeables.add(actor);
             jobs.add(job);
             job.registryBeans().forEach(main::bind);
@@ -158,8 +162,8 @@ final class MirrorApplication {
                         }
                     } catch (CamelExecutionException e) {
                         Throwable cause = e.getCause() != null ? e.getCause() : e;
-                        boolean config = S3Actor.isConfigurationError(cause);
-                        err.println("autosync: " + job.id() + " (" + job.spec().source() + "): " + S3Actor.explain(cause));
+                        boolean config = job.actor().isConfigurationError(cause);
+                        err.println("autosync: " + job.id() + " (" + job.spec().source() + "): " + job.actor().explain(cause));
                         exitCode = Math.max(exitCode, config ? ExitCode.CONFIG_ERROR : ExitCode.TRANSFER_FAILED);
                     }
                     total = total.plus(job.stats().snapshot());
@@ -173,6 +177,14 @@ final class MirrorApplication {
             }
             out.println((options.dryRun ? "autosync (dry run): " : "autosync: ") + total);
             ((Main) main).completed();
+        }
+    }
+
+    private S3ActorSettings actorSettings() {
+        try {
+            return new S3ActorSettings(options.multipartThreshold, options.partSize, PART_CONCURRENCY, !options.dryRun);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage());
         }
     }
 

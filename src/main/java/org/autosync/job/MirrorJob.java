@@ -75,6 +75,10 @@ public final class MirrorJob extends ServiceSupport {
         return spec;
     }
 
+    public Actor actor() {
+        return actor;
+    }
+
     public MirrorStats stats() {
         return stats;
     }
@@ -202,6 +206,14 @@ public final class MirrorJob extends ServiceSupport {
                 exchange.getContext().getRouteController().startRoute(scanRoute);
             }
         }
+    }
+
+    /** Failure step of the reconcile route: one line in the target's own terms instead of a stack trace. */
+    public void reconcileFailed(Exchange exchange) {
+        lastPassIncomplete = true;
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warn("{}: reconciliation with {} failed, nothing deleted: {}", spec.id(), actor.describe(),
+                e == null ? "unknown error" : actor.explain(e));
     }
 
     private synchronized Transfers transfers(CamelContext context) {

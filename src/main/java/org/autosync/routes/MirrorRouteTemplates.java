@@ -76,6 +76,10 @@ public class MirrorRouteTemplates extends RouteBuilder {
         routeTemplate(RECONCILE)
                 .templateParameter("jobId").templateParameter("job")
                 .from("direct:" + RECONCILE + "-{{jobId}}")
+                .onException(Exception.class)
+                    .logExhausted(false)
+                    .to("bean:{{job}}?method=reconcileFailed")
+                .end()
                 .to("bean:{{job}}?method=reconcile");
 
         routeTemplate(RECONCILE_TIMER)

@@ -27,6 +27,19 @@ public interface Actor extends AutoCloseable {
     /** The source mtime recorded on an object by a previous upload, if the object exists and has one. */
     Optional<Long> storedMtimeMillis(String key);
 
+    /** One line that tells a user what went wrong, in this target's terms; never secrets. */
+    default String explain(Throwable failure) {
+        return failure.getMessage() != null ? failure.getMessage() : failure.toString();
+    }
+
+    /**
+     * Whether a failure means the target is misconfigured or unreachable (wrong endpoint, rejected
+     * credentials, missing permission) rather than a transient fault worth retrying.
+     */
+    default boolean isConfigurationError(Throwable failure) {
+        return false;
+    }
+
     /** A short description for logs, e.g. {@code s3://bucket at http://127.0.0.1:9000}; no secrets. */
     String describe();
 

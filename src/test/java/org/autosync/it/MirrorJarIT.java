@@ -337,6 +337,14 @@ class MirrorJarIT {
     }
 
     @Test
+    void sourceNotUnderTheSourcePrefixIsAConfigurationError() throws Exception {
+        Path src = tree();
+        JarProcess.Result result = once("--source_prefix=" + work.resolve("elsewhere"), src.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("is not under --source_prefix");
+    }
+
+    @Test
     void badRegexIsAConfigurationError() throws Exception {
         JarProcess.Result result = once("--source_filter=([a-z", tree().toString());
         assertThat(result.exitCode()).isEqualTo(2);

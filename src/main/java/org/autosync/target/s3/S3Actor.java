@@ -344,12 +344,12 @@ public final class S3Actor implements Actor {
             }
         }
         IOException result = cause instanceof IOException io ? io
-                : new IOException("multipart upload of " + upload.key() + " failed: " + explain(cause), cause);
+                : new IOException("multipart upload of " + upload.key() + " failed: " + explainFailure(cause), cause);
         try {
             client.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(uploadId));
         } catch (RuntimeException e) {
             result.addSuppressed(e);
-            LOG.warn("could not abort multipart upload {} of {}: {}", uploadId, upload.key(), explain(e));
+            LOG.warn("could not abort multipart upload {} of {}: {}", uploadId, upload.key(), explainFailure(e));
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -403,7 +403,7 @@ public final class S3Actor implements Actor {
                     failures.add(new DeleteFailure(error.key(), error.code() + ": " + error.message()));
                 }
             } catch (RuntimeException e) {
-                String reason = explain(e);
+                String reason = explainFailure(e);
                 for (String key : batch) {
                     failures.add(new DeleteFailure(key, reason));
                 }
@@ -437,6 +437,16 @@ public final class S3Actor implements Actor {
     }
 
     // ------------------------------------------------------------------ describe / close
+
+    @Override
+    public String explain(Throwable failure) {
+        return explainFailure(failure);
+    }
+
+    @Override
+    public boolean isConfigurationError(Throwable failure) {
+        return isConfigurationFailure(failure);
+    }
 
     /** {@code s3://bucket at http://host:port}, or {@code s3://bucket in <region>} on AWS; no secrets. */
     @Override
@@ -482,7 +492,7 @@ public final class S3Actor implements Actor {
      * http://127.0.0.1:9000: Connection refused} or {@code the S3 endpoint rejected the credentials
      * (InvalidAccessKeyId: ...)}. Never includes secrets.
      */
-    public static String explain(Throwable failure) {
+    public static String explainFailure(Throwable failure) {
         if (failure == null) {
             return "unknown failure";
         }
@@ -533,7 +543,7 @@ public final class S3Actor implements Actor {
      * denied, the bucket does not exist or its name is invalid, or there are no credentials at all.
      * Everything else (timeouts, 5xx, throttling, a file that changed) counts as transient.
      */
-    public static boolean isConfigurationError(Throwable failure) {
+    public static boolean isConfigurationFailure(Throwable failure) {
         if (failure == null) {
             return false;
         }
