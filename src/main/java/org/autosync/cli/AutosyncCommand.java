@@ -95,6 +95,21 @@ public class AutosyncCommand implements Callable<Integer> {
                     + "without a value: ./autosync-s3), print its endpoint and credentials, and mirror into it.")
     Path embeddedS3;
 
+    @Option(names = {"--max_delete", "--max-delete"}, paramLabel = "N|P%", defaultValue = "50%",
+            converter = Converters.MaxDeleteConverter.class,
+            description = "Most deletes one reconciliation pass may make, as a count or a share of the objects in scope; "
+                    + "over it nothing is deleted and --once exits 3. A percentage always allows 10. 100%% = no limit. "
+                    + "Deletes from events are held to the same limit per 60 s.")
+    org.autosync.safety.MaxDelete maxDelete;
+
+    @Option(names = {"--no-delete", "--no_delete"}, description = "Never delete anything from the target.")
+    boolean noDelete;
+
+    @Option(names = {"--backup_prefix", "--backup-prefix"}, paramLabel = "PREFIX",
+            description = "Before deleting an object, copy it (server-side) to PREFIX/<key> in the same bucket. "
+                    + "Keys under PREFIX are never deleted or overwritten by any job.")
+    String backupPrefix;
+
     @Override
     public Integer call() {
         return new MirrorApplication(this).run();

@@ -60,4 +60,16 @@ final class Converters {
             return Long.parseLong(m.group(1)) << shift;
         }
     }
+
+    /** {@code --max_delete}: a count ({@code 100}) or a percentage ({@code 50%}). */
+    static final class MaxDeleteConverter implements ITypeConverter<org.autosync.safety.MaxDelete> {
+        @Override
+        public org.autosync.safety.MaxDelete convert(String value) {
+            try {
+                return org.autosync.safety.MaxDelete.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

@@ -9,7 +9,10 @@ public final class ExitCode {
     public static final int TRANSFER_FAILED = 1;
     /** Usage or configuration error; the message names the problem. */
     public static final int CONFIG_ERROR = 2;
-    /** Reserved: a safety rail stopped deletes. */
+    /**
+     * A safety rail held deletes back: more than --max_delete allows, or an empty source against a
+     * target with objects in scope. Nothing was deleted.
+     */
     public static final int SAFETY_RAIL = 3;
 
     private ExitCode() {

@@ -16,6 +16,7 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.autosync.embedded.EmbeddedS3;
+import org.autosync.job.JobHealth;
 import org.autosync.job.JobSpec;
 import org.autosync.job.MirrorJob;
 import org.autosync.job.MirrorStats;
@@ -23,6 +24,7 @@ import org.autosync.keys.BucketNames;
 import org.autosync.keys.KeyMapper;
 import org.autosync.local.SourceFilter;
 import org.autosync.routes.MirrorRouteTemplates;
+import org.autosync.safety.DeletePolicy;
 import org.autosync.state.MvStoreSyncState;
 import org.autosync.target.s3.S3Actor;
 import org.autosync.target.s3.S3ActorSettings;
@@ -77,6 +79,7 @@ final class MirrorApplication {
         if (options.threads < 1) {
             throw new ConfigurationException("--threads must be at least 1");
         }
+        DeletePolicy deletes = deletePolicy();
         SourceFilter filter = compileFilter();
         KeyMapper mapper = keyMapper();
         List<Path> sources = sourceDirectories(mapper);
@@ -94,13 +97,13 @@ final class MirrorApplication {
             String targetIdentity = embedded != null ? "embedded:" + options.embeddedS3.toAbsolutePath().normalize()
                     : options.endpoint != null ? options.endpoint : "aws:" + options.region;
             try (S3Client client = S3ClientFactory.create(clientSettings)) {
-                return runJobs(sources, mapper, filter, client, bucket, targetIdentity);
+                return runJobs(sources, mapper, filter, deletes, client, bucket, targetIdentity);
             }
         }
     }
 
-    private int runJobs(List<Path> sources, KeyMapper mapper, SourceFilter filter, S3Client client, String bucket,
-                        String targetIdentity) {
+    private int runJobs(List<Path> sources, KeyMapper mapper, SourceFilter filter, DeletePolicy deletes,
+                        S3Client client, String bucket, String targetIdentity) {
         Main main = new Main();
         main.configure().setName("autosync");
         main.configure().addRoutesBuilder(new MirrorRouteTemplates());
@@ -109,7 +112,8 @@ final class MirrorApplication {
         for (int i = 0; i < sources.size(); i++) {
             Path source = sources.get(i);
             JobSpec spec = new JobSpec("job" + (i + 1), source, mapper, filter, options.followSymlinks,
-                    options.dryRun, options.threads, !options.once, options.interval, options.reconcileInterval);
+                    options.dryRun, options.threads, !options.once, options.interval, options.reconcileInterval,
+                    deletes);
             S3Actor actor = new S3Actor(client, bucket, actorSettings());
             MirrorJob job = new MirrorJob(spec, actor,
                     new MvStoreSyncState(stateFile(targetIdentity, bucket, spec.scopePrefix(), source)));
@@ -160,6 +164,10 @@ final class MirrorApplication {
                         if (job.lastPassIncomplete()) {
                             exitCode = Math.max(exitCode, ExitCode.TRANSFER_FAILED);
                         }
+                        if (job.health().status() == JobHealth.Status.RAIL_TRIPPED) {
+                            // the pass logged the one line that says why, with the numbers
+                            exitCode = Math.max(exitCode, ExitCode.SAFETY_RAIL);
+                        }
                     } catch (CamelExecutionException e) {
                         Throwable cause = e.getCause() != null ? e.getCause() : e;
                         boolean config = job.actor().isConfigurationError(cause);
@@ -183,6 +191,15 @@ final class MirrorApplication {
     private S3ActorSettings actorSettings() {
         try {
             return new S3ActorSettings(options.multipartThreshold, options.partSize, PART_CONCURRENCY, !options.dryRun);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage());
+        }
+    }
+
+    private DeletePolicy deletePolicy() {
+        try {
+            return new DeletePolicy(options.noDelete, options.maxDelete, options.backupPrefix,
+                    DeletePolicy.DEFAULT_WINDOW);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage());
         }

@@ -3,9 +3,13 @@ package org.autosync.job;
 import java.io.File;
 import java.io.IOException;
 import java.net.URLConnection;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import org.apache.camel.CamelContext;
@@ -15,6 +19,7 @@ import org.apache.camel.Message;
 import org.apache.camel.model.Model;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
+import org.autosync.local.SourceUnavailableException;
 import org.autosync.reconcile.ChangeDetector;
 import org.autosync.reconcile.Reconciler;
 import org.autosync.reconcile.Transfers;
@@ -24,6 +29,7 @@ import org.autosync.routes.JobRoutes;
 import org.autosync.routes.MirrorRouteTemplates;
 import org.autosync.routes.RouteTransfers;
 import org.autosync.routes.SourceFileFilter;
+import org.autosync.safety.DeleteRateLimiter;
 import org.autosync.safety.DeletionGate;
 import org.autosync.state.SyncRecord;
 import org.autosync.state.SyncState;
@@ -46,15 +52,19 @@ public final class MirrorJob extends ServiceSupport {
     private final SyncState state;
     private final Reconciler reconciler;
     private final MirrorStats stats = new MirrorStats();
+    private final DeleteRateLimiter eventDeletes;
+    private final AtomicLong refusedDeletes = new AtomicLong();
     private Transfers transfers;
     private volatile boolean lastPassIncomplete;
+    private volatile JobHealth health = JobHealth.healthy();
 
     public MirrorJob(JobSpec spec, Actor actor, SyncState state) {
         this.spec = spec;
         this.actor = actor;
         this.state = state;
         this.reconciler = new Reconciler(spec.source(), spec.mapper(), spec.filter(), spec.followSymlinks(), actor,
-                state, new ChangeDetector(state, actor, !spec.dryRun()), new DeletionGate());
+                state, new ChangeDetector(state, actor, !spec.dryRun()), new DeletionGate(), spec.deletes());
+        this.eventDeletes = new DeleteRateLimiter(spec.deletes().maxDelete(), spec.deletes().deleteWindow());
     }
 
     @Override
@@ -88,6 +98,26 @@ public final class MirrorJob extends ServiceSupport {
         return lastPassIncomplete;
     }
 
+    /**
+     * Whether the job is doing its work: unhealthy while deletes are blocked (source unavailable, walk
+     * or listing incomplete) or held back by a safety rail, until a later complete pass within limits.
+     */
+    public JobHealth health() {
+        return health;
+    }
+
+    /** Deletes the delete route refused (--no-delete aside): over the event-delete limit, or after it tripped. */
+    public long refusedDeletes() {
+        return refusedDeletes.get();
+    }
+
+    private void health(JobHealth.Status status, String reason) {
+        JobHealth now = health;
+        if (now.status() != status || !now.reason().equals(reason)) {
+            health = new JobHealth(status, reason, java.time.Instant.now());
+        }
+    }
+
     /** The beans the route templates refer to, by registry name. */
     public Map<String, Object> registryBeans() {
         String name = spec.beanName();
@@ -119,12 +149,21 @@ public final class MirrorJob extends ServiceSupport {
         context.addTemplatedRoutes(routes);
     }
 
-    /** Prefix-rewrite step: the object key of the file in the message, unless a step already set one. */
+    /**
+     * Prefix-rewrite step: the object key of the file in the message, unless a step already set one. A
+     * file whose key lies under the backup prefix is not uploaded: it would overwrite a backup.
+     */
     public void mapKey(Exchange exchange) {
         Message in = exchange.getMessage();
         in.setHeader(AutosyncHeaders.JOB, spec.id());
         if (in.getHeader(AutosyncHeaders.KEY) == null) {
             in.setHeader(AutosyncHeaders.KEY, spec.mapper().keyFor(fileOf(in).toPath().toAbsolutePath()));
+        }
+        String key = in.getHeader(AutosyncHeaders.KEY, String.class);
+        if (spec.deletes().isBackupKey(key)) {
+            LOG.warn("{}: not uploading {}: its key falls under --backup_prefix '{}'", spec.id(), key,
+                    spec.deletes().backupPrefix());
+            exchange.setRouteStop(true);
         }
     }
 
@@ -170,23 +209,110 @@ public final class MirrorJob extends ServiceSupport {
         stats.failed(1);
     }
 
-    /** Delete step: one batch of keys; keys the target refused are logged and counted as failures. */
+    /**
+     * First step of the delete route, the safety rails: takes a body of one key or a collection of keys
+     * and leaves the keys that may be deleted as a list. Keys under the backup prefix are dropped; with
+     * --no-delete nothing goes on; deletes without {@link AutosyncHeaders#DELETE_APPROVED} (not from a
+     * reconciliation pass) must fit the sliding-window limit, else the whole message is refused, the job
+     * is marked rail-tripped and {@link AutosyncHeaders#DELETE_REFUSED} says why.
+     */
+    public void guardDeletes(Exchange exchange) throws InvalidPayloadException {
+        Message in = exchange.getMessage();
+        List<String> keys = keysOf(in);
+        List<String> kept = keys.stream().filter(k -> !spec.deletes().isBackupKey(k)).toList();
+        if (kept.size() < keys.size()) {
+            LOG.warn("{}: not deleting {} key(s) under --backup_prefix '{}': backups are never deleted by a job",
+                    spec.id(), keys.size() - kept.size(), spec.deletes().backupPrefix());
+        }
+        in.setBody(kept);
+        if (kept.isEmpty()) {
+            exchange.setRouteStop(true);
+            return;
+        }
+        if (spec.deletes().noDelete()) {
+            LOG.debug("--no-delete: not deleting {}", kept);
+            refuse(exchange, "--no-delete");
+            return;
+        }
+        if (Boolean.TRUE.equals(in.getHeader(AutosyncHeaders.DELETE_APPROVED, Boolean.class))) {
+            return;
+        }
+        boolean trippedBefore = eventDeletes.tripped();
+        Optional<String> refused = eventDeletes.tryAcquire(kept.size());
+        if (refused.isPresent()) {
+            refusedDeletes.addAndGet(kept.size());
+            if (trippedBefore) {
+                LOG.debug("{}: not deleting {}: {}", spec.id(), kept, refused.get());
+            } else {
+                LOG.warn("{}: not deleting {} and any further deletes until a reconciliation pass within limits: {}. "
+                        + "If these deletes are intended, raise --max_delete", spec.id(),
+                        kept.size() == 1 ? kept.get(0) : kept.size() + " objects", refused.get());
+            }
+            health(JobHealth.Status.RAIL_TRIPPED, "event deletes held back: " + refused.get());
+            refuse(exchange, refused.get());
+        }
+    }
+
+    private static void refuse(Exchange exchange, String reason) {
+        exchange.getMessage().setHeader(AutosyncHeaders.DELETE_REFUSED, reason);
+        exchange.setRouteStop(true);
+    }
+
+    private static List<String> keysOf(Message in) throws InvalidPayloadException {
+        Object body = in.getBody();
+        if (body instanceof String key) {
+            return List.of(key);
+        }
+        if (body instanceof Collection<?> collection) {
+            return collection.stream().map(String::valueOf).toList();
+        }
+        return List.of(in.getMandatoryBody(String.class));
+    }
+
+    /**
+     * Delete step: one batch of keys; keys the target refused are logged and counted as failures. With a
+     * backup prefix, each key is first copied to its backup key, and a key whose copy failed is not deleted.
+     */
     public void delete(Exchange exchange) throws InvalidPayloadException {
         @SuppressWarnings("unchecked")
         List<String> keys = exchange.getMessage().getMandatoryBody(List.class);
+        boolean backup = spec.deletes().backsUp();
         if (spec.dryRun()) {
-            keys.forEach(k -> LOG.info("dry-run: would delete {}", k));
+            keys.forEach(k -> {
+                if (backup) {
+                    LOG.info("dry-run: would copy {} to {} and delete {}", k, spec.deletes().backupKeyOf(k), k);
+                } else {
+                    LOG.info("dry-run: would delete {}", k);
+                }
+            });
             return;
         }
-        List<Actor.DeleteFailure> failures = actor.delete(keys);
+        List<Actor.DeleteFailure> failures = new ArrayList<>();
+        List<String> deletable = keys;
+        if (backup) {
+            deletable = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                String backupKey = spec.deletes().backupKeyOf(key);
+                try {
+                    actor.copy(key, backupKey);
+                    deletable.add(key);
+                } catch (Exception e) {
+                    failures.add(new Actor.DeleteFailure(key, "not deleted, because its backup copy to " + backupKey
+                            + " failed: " + actor.explain(e)));
+                }
+            }
+        }
+        if (!deletable.isEmpty()) {
+            failures.addAll(actor.delete(deletable));
+        }
         Set<String> failedKeys = failures.stream().map(Actor.DeleteFailure::key).collect(Collectors.toSet());
         failures.forEach(f -> LOG.warn("delete of {} failed: {}", f.key(), f.reason()));
         keys.stream().filter(k -> !failedKeys.contains(k)).forEach(k -> {
             state.forget(k);
             LOG.debug("deleted {}", k);
         });
-        stats.deleted(keys.size() - failures.size());
-        stats.failed(failures.size());
+        stats.deleted(keys.size() - failedKeys.size());
+        stats.failed(failedKeys.size());
     }
 
     /**
@@ -198,6 +324,15 @@ public final class MirrorJob extends ServiceSupport {
             Reconciler.PassResult result = reconciler.pass(transfers(exchange.getContext()));
             stats.unchanged(result.unchanged());
             lastPassIncomplete = result.deleteBlockReason().isPresent();
+            eventDeletes.inScope(Math.max(0, result.inScope() - (result.deletesSent() ? result.deletes().size() : 0)));
+            if (result.deleteBlockReason().isPresent()) {
+                health(JobHealth.Status.DELETES_BLOCKED, result.deleteBlockReason().get());
+            } else if (result.railTripped().isPresent()) {
+                health(JobHealth.Status.RAIL_TRIPPED, result.railTripped().get());
+            } else {
+                eventDeletes.reset();
+                health(JobHealth.Status.HEALTHY, "");
+            }
             return result;
         } finally {
             String scanRoute = MirrorRouteTemplates.routeId(MirrorRouteTemplates.SCAN, spec.id());
@@ -212,8 +347,27 @@ public final class MirrorJob extends ServiceSupport {
     public void reconcileFailed(Exchange exchange) {
         lastPassIncomplete = true;
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.warn("{}: reconciliation with {} failed, nothing deleted: {}", spec.id(), actor.describe(),
-                e == null ? "unknown error" : actor.explain(e));
+        SourceUnavailableException gone = sourceUnavailable(e);
+        String why;
+        if (gone != null) {
+            why = "the source is not available (" + gone.getMessage() + ")";
+            LOG.warn("{}: reconciliation skipped, nothing deleted: {}", spec.id(), why);
+        } else {
+            why = "reconciliation with " + actor.describe() + " failed: "
+                    + (e == null ? "unknown error" : actor.explain(e));
+            LOG.warn("{}: reconciliation with {} failed, nothing deleted: {}", spec.id(), actor.describe(),
+                    e == null ? "unknown error" : actor.explain(e));
+        }
+        health(JobHealth.Status.DELETES_BLOCKED, why);
+    }
+
+    private static SourceUnavailableException sourceUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SourceUnavailableException s) {
+                return s;
+            }
+        }
+        return null;
     }
 
     private synchronized Transfers transfers(CamelContext context) {

@@ -51,9 +51,12 @@ public class MirrorRouteTemplates extends RouteBuilder {
                 .to("bean:{{job}}?method=upload")
                 .to("bean:{{job}}?method=recordUpload");
 
+        // the delete safety rails come first: a body of one key or a list of keys; deletes that no
+        // reconciliation pass approved count against the sliding-window limit
         routeTemplate(DELETE)
                 .templateParameter("jobId").templateParameter("job")
                 .from("direct:" + DELETE + "-{{jobId}}")
+                .to("bean:{{job}}?method=guardDeletes")
                 .to("bean:{{job}}?method=delete");
 
         // the local re-scan: uploads what is new or changed since it was last uploaded, asking the

@@ -64,7 +64,10 @@ public final class RouteTransfers implements Transfers {
 
     @Override
     public void delete(List<String> keys) {
-        Exchange done = template.send(deleteUri, exchange -> exchange.getMessage().setBody(List.copyOf(keys)));
+        Exchange done = template.send(deleteUri, exchange -> {
+            exchange.getMessage().setBody(List.copyOf(keys));
+            exchange.getMessage().setHeader(AutosyncHeaders.DELETE_APPROVED, true);
+        });
         if (done.getException() != null) {
             throw new IllegalStateException("delete batch failed: " + done.getException().getMessage(),
                     done.getException());

@@ -24,6 +24,18 @@ public interface Actor extends AutoCloseable {
      */
     List<DeleteFailure> delete(List<String> keys);
 
+    /**
+     * Copies one object within the target, content and metadata, server-side where the target can
+     * ({@code --backup_prefix} keeps a copy of each object before it is deleted).
+     *
+     * @throws UnsupportedOperationException when this target cannot copy objects (the default)
+     * @throws IOException or an unchecked exception when the copy failed
+     */
+    default void copy(String fromKey, String toKey) throws IOException {
+        throw new UnsupportedOperationException(describe() + " cannot copy objects, so it cannot keep backups "
+                + "(--backup_prefix); " + fromKey + " was not copied to " + toKey);
+    }
+
     /** The source mtime recorded on an object by a previous upload, if the object exists and has one. */
     Optional<Long> storedMtimeMillis(String key);
 

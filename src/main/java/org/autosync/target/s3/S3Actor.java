@@ -47,6 +47,7 @@ import software.amazon.awssdk.services.s3.model.CreateBucketConfiguration;
 import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -410,6 +411,19 @@ public final class S3Actor implements Actor {
             }
         }
         return failures;
+    }
+
+    // ------------------------------------------------------------------ copy
+
+    /**
+     * Server-side CopyObject within the bucket, with the object's metadata (including {@code mtime})
+     * and content type copied. Objects over 5 GiB would need a multipart copy and fail here.
+     */
+    @Override
+    public void copy(String fromKey, String toKey) {
+        client.copyObject(b -> b.sourceBucket(bucket).sourceKey(fromKey)
+                .destinationBucket(bucket).destinationKey(toKey)
+                .metadataDirective(MetadataDirective.COPY));
     }
 
     // ------------------------------------------------------------------ head

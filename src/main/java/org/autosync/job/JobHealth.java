@@ -1,0 +1,33 @@
+package org.autosync.job;
+
+import java.time.Instant;
+
+/**
+ * Whether a job is doing its work, for health checks: after a pass that could not delete on good
+ * evidence, or after a safety rail held deletes back, the job is unhealthy until a later reconciliation
+ * pass is complete and within limits.
+ *
+ * @param status what the job is in
+ * @param reason one line for a user; empty when healthy
+ * @param since  when the job entered this status
+ */
+public record JobHealth(Status status, String reason, Instant since) {
+
+    public enum Status {
+        /** The last pass was complete and within limits (or no pass ran yet). */
+        HEALTHY,
+        /** The last pass could not delete on good evidence: the source was missing, unreadable or
+         *  incompletely walked, or the target listing failed. Nothing was deleted. */
+        DELETES_BLOCKED,
+        /** A safety rail (--max_delete, empty source, the event-delete limit) held deletes back. */
+        RAIL_TRIPPED
+    }
+
+    public static JobHealth healthy() {
+        return new JobHealth(Status.HEALTHY, "", Instant.now());
+    }
+
+    public boolean isHealthy() {
+        return status == Status.HEALTHY;
+    }
+}
