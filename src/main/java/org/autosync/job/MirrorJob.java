@@ -29,6 +29,7 @@ import org.autosync.routes.JobRoutes;
 import org.autosync.routes.MirrorRouteTemplates;
 import org.autosync.routes.RouteTransfers;
 import org.autosync.routes.SourceFileFilter;
+import org.autosync.routes.SourcePollStrategy;
 import org.autosync.safety.DeleteRateLimiter;
 import org.autosync.safety.DeletionGate;
 import org.autosync.state.SyncRecord;
@@ -124,7 +125,8 @@ public final class MirrorJob extends ServiceSupport {
         return Map.of(name, this,
                 name + "-state", state,
                 name + "-fingerprint", new FileFingerprint(spec.mapper()),
-                name + "-filter", new SourceFileFilter(spec.filter(), spec.followSymlinks()));
+                name + "-filter", new SourceFileFilter(spec.filter(), spec.followSymlinks()),
+                name + "-pollStrategy", new SourcePollStrategy(spec.id(), spec.source()));
     }
 
     /** The job's instances of the route templates. */

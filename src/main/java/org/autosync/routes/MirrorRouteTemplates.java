@@ -70,6 +70,7 @@ public class MirrorRouteTemplates extends RouteBuilder {
                         + "&includeHiddenFiles=true&includeHiddenDirs=true&readLock=none"
                         + "&idempotent=true&idempotentRepository=#{{job}}-state"
                         + "&idempotentKey=RAW(${bean:{{job}}-fingerprint?method=of})&filter=#{{job}}-filter"
+                        + "&pollStrategy=#{{job}}-pollStrategy&exceptionHandler=#{{job}}-pollStrategy"
                         + "&delay={{interval}}&initialDelay={{interval}}"
                         + "&maxMessagesPerPoll={{maxMessagesPerPoll}}&eagerMaxMessagesPerPoll=true")
                 .autoStartup(false)

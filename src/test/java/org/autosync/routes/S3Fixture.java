@@ -12,6 +12,7 @@ import org.autosync.job.JobSpec;
 import org.autosync.job.MirrorJob;
 import org.autosync.keys.KeyMapper;
 import org.autosync.local.SourceFilter;
+import org.autosync.safety.DeletePolicy;
 import org.autosync.state.MvStoreSyncState;
 import org.autosync.target.s3.S3Actor;
 import org.autosync.target.s3.S3ActorSettings;
@@ -42,10 +43,21 @@ final class S3Fixture implements AutoCloseable {
 
     /** A job mirroring {@code source} (keys relative to it, under {@code targetPrefix}) into {@code bucket}. */
     MirrorJob job(Path source, String bucket, String targetPrefix, Path stateDir, boolean continuous) {
+        return job(source, bucket, targetPrefix, stateDir, continuous, DeletePolicy.defaults());
+    }
+
+    /** The same with a delete policy. */
+    MirrorJob job(Path source, String bucket, String targetPrefix, Path stateDir, boolean continuous,
+                  DeletePolicy deletes) {
+        return job(source, targetPrefix, stateDir, continuous, deletes, new S3Actor(client, bucket, S3ActorSettings.defaults()));
+    }
+
+    /** The same with a given actor. */
+    MirrorJob job(Path source, String targetPrefix, Path stateDir, boolean continuous, DeletePolicy deletes,
+                  org.autosync.target.Actor actor) {
         String id = "t" + SEQUENCE.incrementAndGet();
         JobSpec spec = new JobSpec(id, source, new KeyMapper(source.toString(), targetPrefix), SourceFilter.acceptAll(),
-                false, false, 4, continuous, Duration.ofMillis(200), Duration.ofHours(1));
-        S3Actor actor = new S3Actor(client, bucket, S3ActorSettings.defaults());
+                false, false, 4, continuous, Duration.ofMillis(200), Duration.ofHours(1), deletes);
         return new MirrorJob(spec, actor, new MvStoreSyncState(stateDir.resolve(id + ".mv.db")));
     }
 
