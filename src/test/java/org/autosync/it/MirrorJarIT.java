@@ -395,7 +395,8 @@ class MirrorJarIT {
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).contains("--target_container", "--target-container", "--source_filter",
                 "--source_prefix", "--target_prefix", "--actor", "--once", "--dry-run", "--threads",
-                "--embedded-s3", "--interval", "--reconcile_interval", "Default: ^.*$");
+                "--embedded-s3", "--interval", "--reconcile_interval", "Default: ^.*$", "--max_delete",
+                "--max-delete", "Default: 50%", "--no-delete", "--backup_prefix", "--backup-prefix");
     }
 
     @Test
@@ -406,5 +407,128 @@ class MirrorJarIT {
                 "--target-prefix=pre", "src");
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(bucketContents()).containsKey("pre/src/a.txt");
+    }
+
+    // ------------------------------------------------------------------ deletion rails
+
+    private Path files(int count) throws IOException {
+        Path src = work.resolve("src");
+        for (int i = 0; i < count; i++) {
+            write(src.resolve(String.format("d%d/f%02d.txt", i % 3, i)), "file " + i);
+        }
+        return src;
+    }
+
+    private static void deleteFiles(Path src, int from, int to) throws IOException {
+        for (int i = from; i < to; i++) {
+            Files.delete(src.resolve(String.format("d%d/f%02d.txt", i % 3, i)));
+        }
+    }
+
+    @Test
+    void sourceRootPresentButEmptyDeletesNothingAndExitsThree() throws Exception {
+        Path src = files(12);
+        assertThat(once("--source_prefix=" + work, "src").exitCode()).isZero();
+        // as an unmounted mount point looks: the directory is there, with nothing in it
+        Path moved = work.resolve("elsewhere");
+        Files.move(src, moved);
+        Files.createDirectory(src);
+
+        JarProcess.Result result = once("--source_prefix=" + work, "src");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+        assertThat(result.stderr()).contains("not deleting 12 object(s)", "has no files to mirror", "--max_delete=100%");
+        assertThat(result.stdout()).contains("deleted 0");
+        assertThat(bucketContents()).hasSize(12);
+    }
+
+    @Test
+    void maxDeleteTripsAndNothingIsDeleted() throws Exception {
+        Path src = files(30);
+        assertThat(once("--source_prefix=" + work, "src").exitCode()).isZero();
+        deleteFiles(src, 0, 16);
+
+        JarProcess.Result byDefault = once("--source_prefix=" + work, "src");
+
+        assertThat(byDefault.exitCode()).as(byDefault.toString()).isEqualTo(3);
+        assertThat(byDefault.stderr()).contains("not deleting 16 object(s)",
+                "16 deletes of 30 objects in scope is more than --max_delete=50% allows (15", "--max_delete=16");
+        assertThat(bucketContents()).hasSize(30);
+
+        JarProcess.Result absolute = once("--source_prefix=" + work, "--max-delete=15", "src");
+
+        assertThat(absolute.exitCode()).as(absolute.toString()).isEqualTo(3);
+        assertThat(absolute.stderr()).contains("--max_delete=15 allows (15)");
+        assertThat(bucketContents()).hasSize(30);
+    }
+
+    @Test
+    void maxDeleteAllowsDeletesWithinTheLimit() throws Exception {
+        Path src = files(30);
+        assertThat(once("--source_prefix=" + work, "src").exitCode()).isZero();
+
+        deleteFiles(src, 0, 15);
+        JarProcess.Result half = once("--source_prefix=" + work, "src");
+        assertThat(half.exitCode()).as(half.toString()).isZero();
+        assertThat(half.stdout()).contains("deleted 15,");
+        assertThat(bucketContents()).hasSize(15);
+
+        deleteFiles(src, 15, 18);
+        JarProcess.Result absolute = once("--source_prefix=" + work, "--max_delete=3", "src");
+        assertThat(absolute.exitCode()).as(absolute.toString()).isZero();
+        assertThat(absolute.stdout()).contains("deleted 3,");
+
+        deleteFiles(src, 18, 29);
+        JarProcess.Result percent = once("--source_prefix=" + work, "--max-delete=95%", "src");
+        assertThat(percent.exitCode()).as(percent.toString()).isZero();
+        assertThat(percent.stdout()).contains("deleted 11,");
+        assertThat(bucketContents()).containsOnlyKeys("src/d2/f29.txt");
+    }
+
+    @Test
+    void noDeleteMirrorsWithoutDeleting() throws Exception {
+        Path src = tree();
+        assertThat(once("--source_prefix=" + work, "src").exitCode()).isZero();
+        Files.delete(src.resolve("a.txt"));
+        write(src.resolve("new.txt"), "new");
+
+        JarProcess.Result dryRun = once("--source_prefix=" + work, "--no-delete", "--dry-run", "src");
+        assertThat(dryRun.exitCode()).as(dryRun.toString()).isZero();
+        assertThat(dryRun.stderr()).contains("would upload src/new.txt", "--no-delete: keeping 1 object(s)")
+                .doesNotContain("would delete");
+
+        JarProcess.Result result = once("--source_prefix=" + work, "--no-delete", "src");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("uploaded 1 files / 3 bytes, deleted 0");
+        assertThat(bucketContents()).containsKeys("src/a.txt", "src/new.txt").hasSize(6);
+    }
+
+    @Test
+    void backupPrefixKeepsACopyOfEveryDeletedObject() throws Exception {
+        Path src = tree();
+        // keys relative to the source: the job's scope is the whole bucket, backups included
+        assertThat(once("--source_prefix=" + src, "src").exitCode()).isZero();
+        HeadObjectResponse before = client.headObject(r -> r.bucket(bucket).key("dir/b.txt"));
+        Files.delete(src.resolve("a.txt"));
+        Files.delete(src.resolve("dir/b.txt"));
+
+        JarProcess.Result result = once("--source_prefix=" + src, "--backup_prefix=trash/", "src");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("deleted 2,");
+        assertThat(bucketContents()).containsOnly(
+                Map.entry(".hidden", "hidden files are mirrored"), Map.entry("dir/deep/c.bin", "charlie"),
+                Map.entry("empty", ""), Map.entry("trash/a.txt", "alpha"), Map.entry("trash/dir/b.txt", "bravo"));
+        HeadObjectResponse copy = client.headObject(r -> r.bucket(bucket).key("trash/dir/b.txt"));
+        assertThat(copy.metadata()).containsEntry("mtime", before.metadata().get("mtime"));
+
+        // the backups are in the job's scope, yet never deleted (nor counted) by a later pass
+        Files.delete(src.resolve("empty"));
+        JarProcess.Result again = once("--source_prefix=" + src, "--backup-prefix=trash", "src");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.stdout()).contains("deleted 1,");
+        assertThat(bucketContents()).containsKeys("trash/a.txt", "trash/dir/b.txt", "trash/empty")
+                .doesNotContainKey("empty");
     }
 }
