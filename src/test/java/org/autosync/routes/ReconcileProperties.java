@@ -72,7 +72,9 @@ class ReconcileProperties {
         scenario.remote().forEach((key, content) ->
                 s3.client.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromString(content)));
 
-        MirrorJob job = s3.job(source, bucket, "", work, false);
+        // the merge is under test, not the delete rails: random buckets are often mostly stale, or the tree empty
+        MirrorJob job = s3.job(source, bucket, "", work, false, new org.autosync.safety.DeletePolicy(false,
+                org.autosync.safety.MaxDelete.parse("100%"), "", org.autosync.safety.DeletePolicy.DEFAULT_WINDOW));
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             job.addTo(context);
             context.start();
