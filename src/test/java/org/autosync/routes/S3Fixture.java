@@ -68,7 +68,11 @@ final class S3Fixture implements AutoCloseable {
             return contents;
         }
         for (S3Object o : client.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()) {
-            contents.put(o.key(), client.getObjectAsBytes(r -> r.bucket(bucket).key(o.key())).asString(StandardCharsets.UTF_8));
+            try {
+                contents.put(o.key(), client.getObjectAsBytes(r -> r.bucket(bucket).key(o.key())).asString(StandardCharsets.UTF_8));
+            } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+                // listed while being replaced or deleted: not there at this moment
+            }
         }
         return contents;
     }
