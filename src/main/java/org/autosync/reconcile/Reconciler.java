@@ -146,7 +146,7 @@ public final class Reconciler {
         Plan plan = new Plan(walker);
         try (RemoteListing listing = actor.list(scopePrefix)) {
             Iterator<RemoteObject> remote = sortListing || !listing.alreadySorted()
-                    ? SortedMerge.sortedCopy(listing) : listing;
+                    ? SortedMerge.sortedCopy(listing) : new OrderCheckedLookahead(listing, LOOKAHEAD);
             SortedMerge.merge(withoutBackupKeys(walker, plan), remote, new MergeListener() {
                 @Override
                 public void onlyLocal(LocalFile local) {
@@ -225,6 +225,51 @@ public final class Reconciler {
             return false;
         }
         return mapper.pathFor(key).map(filter::accepts).orElse(false);
+    }
+
+    /** Listing entries read and order-checked ahead of the merge. */
+    static final int LOOKAHEAD = 1000;
+
+    /**
+     * Reads a listing up to {@code window} entries ahead of the merge and checks their S3 order there, so
+     * that a listing out of order is detected before the merge acts on the entries around the violation
+     * (it would upload files the bucket has, as if they were new). Memory stays bounded by the window.
+     */
+    static final class OrderCheckedLookahead implements Iterator<RemoteObject> {
+        private final Iterator<RemoteObject> source;
+        private final int window;
+        private final java.util.ArrayDeque<RemoteObject> ahead = new java.util.ArrayDeque<>();
+        private String lastRead;
+
+        OrderCheckedLookahead(Iterator<RemoteObject> source, int window) {
+            this.source = source;
+            this.window = window;
+        }
+
+        private void fill() {
+            while (ahead.size() < window && source.hasNext()) {
+                RemoteObject o = source.next();
+                if (lastRead != null && org.autosync.keys.S3KeyOrder.INSTANCE.compare(lastRead, o.key()) >= 0) {
+                    throw new UnsortedListingException(UnsortedListingException.Side.REMOTE, lastRead, o.key());
+                }
+                lastRead = o.key();
+                ahead.addLast(o);
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            fill();
+            return !ahead.isEmpty();
+        }
+
+        @Override
+        public RemoteObject next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            return ahead.removeFirst();
+        }
     }
 
     private static final class Plan {
