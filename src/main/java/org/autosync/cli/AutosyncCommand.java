@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.autosync.local.TempFileNames;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,6 +95,18 @@ public class AutosyncCommand implements Callable<Integer> {
             description = "Start an S3 server in-process on 127.0.0.1 (S3Proxy) storing under DIR (default when given "
                     + "without a value: ./autosync-s3), print its endpoint and credentials, and mirror into it.")
     Path embeddedS3;
+
+    @Option(names = {"--settle_time", "--settle-time"}, paramLabel = "DURATION", defaultValue = "500ms",
+            converter = Converters.DurationConverter.class,
+            description = "A file is uploaded only once its mtime is at least this far in the past (it is skipped "
+                    + "until then; --once waits for it). 0 disables.")
+    Duration settleTime;
+
+    @Option(names = {"--exclude_temp", "--exclude-temp"}, paramLabel = "GLOB[,GLOB...]",
+            defaultValue = TempFileNames.DEFAULT_GLOBS,
+            description = "File names (globs on the name only) of files being written, never uploaded; objects "
+                    + "with such names are never deleted. Empty disables.")
+    String excludeTemp;
 
     @Override
     public Integer call() {

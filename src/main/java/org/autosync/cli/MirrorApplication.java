@@ -22,6 +22,7 @@ import org.autosync.job.MirrorStats;
 import org.autosync.keys.BucketNames;
 import org.autosync.keys.KeyMapper;
 import org.autosync.local.SourceFilter;
+import org.autosync.local.TempFileNames;
 import org.autosync.routes.MirrorRouteTemplates;
 import org.autosync.state.MvStoreSyncState;
 import org.autosync.target.s3.S3Actor;
@@ -77,6 +78,9 @@ final class MirrorApplication {
         if (options.threads < 1) {
             throw new ConfigurationException("--threads must be at least 1");
         }
+        if (options.settleTime.isNegative()) {
+            throw new ConfigurationException("--settle_time must not be negative");
+        }
         SourceFilter filter = compileFilter();
         KeyMapper mapper = keyMapper();
         List<Path> sources = sourceDirectories(mapper);
@@ -109,7 +113,8 @@ final class MirrorApplication {
         for (int i = 0; i < sources.size(); i++) {
             Path source = sources.get(i);
             JobSpec spec = new JobSpec("job" + (i + 1), source, mapper, filter, options.followSymlinks,
-                    options.dryRun, options.threads, !options.once, options.interval, options.reconcileInterval);
+                    options.dryRun, options.threads, !options.once, options.interval, options.reconcileInterval,
+                    options.settleTime);
             S3Actor actor = new S3Actor(client, bucket, actorSettings());
             MirrorJob job = new MirrorJob(spec, actor,
                     new MvStoreSyncState(stateFile(targetIdentity, bucket, spec.scopePrefix(), source)));
@@ -190,7 +195,7 @@ final class MirrorApplication {
 
     private SourceFilter compileFilter() {
         try {
-            return SourceFilter.compile(options.sourceFilter);
+            return SourceFilter.compile(options.sourceFilter).excluding(TempFileNames.parse(options.excludeTemp));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage());
         }

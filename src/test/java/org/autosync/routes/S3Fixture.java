@@ -42,9 +42,15 @@ final class S3Fixture implements AutoCloseable {
 
     /** A job mirroring {@code source} (keys relative to it, under {@code targetPrefix}) into {@code bucket}. */
     MirrorJob job(Path source, String bucket, String targetPrefix, Path stateDir, boolean continuous) {
+        return job(source, bucket, targetPrefix, stateDir, continuous, Duration.ZERO);
+    }
+
+    /** The same, uploading files only once their mtime is {@code settleTime} in the past. */
+    MirrorJob job(Path source, String bucket, String targetPrefix, Path stateDir, boolean continuous,
+                  Duration settleTime) {
         String id = "t" + SEQUENCE.incrementAndGet();
         JobSpec spec = new JobSpec(id, source, new KeyMapper(source.toString(), targetPrefix), SourceFilter.acceptAll(),
-                false, false, 4, continuous, Duration.ofMillis(200), Duration.ofHours(1));
+                false, false, 4, continuous, Duration.ofMillis(200), Duration.ofHours(1), settleTime);
         S3Actor actor = new S3Actor(client, bucket, S3ActorSettings.defaults());
         return new MirrorJob(spec, actor, new MvStoreSyncState(stateDir.resolve(id + ".mv.db")));
     }
