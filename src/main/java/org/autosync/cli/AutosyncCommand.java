@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.autosync.local.TempFileNames;
+import org.autosync.safety.MaxDelete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -100,7 +102,7 @@ public class AutosyncCommand implements Callable<Integer> {
             description = "Most deletes one reconciliation pass may make, as a count or a share of the objects in scope; "
                     + "over it nothing is deleted and --once exits 3. A percentage always allows 10. 100%% = no limit. "
                     + "Deletes from events are held to the same limit per 60 s.")
-    org.autosync.safety.MaxDelete maxDelete;
+    MaxDelete maxDelete;
 
     @Option(names = {"--no-delete", "--no_delete"}, description = "Never delete anything from the target.")
     boolean noDelete;
@@ -109,6 +111,18 @@ public class AutosyncCommand implements Callable<Integer> {
             description = "Before deleting an object, copy it (server-side) to PREFIX/<key> in the same bucket. "
                     + "Keys under PREFIX are never deleted or overwritten by any job.")
     String backupPrefix;
+
+    @Option(names = {"--settle_time", "--settle-time"}, paramLabel = "DURATION", defaultValue = "500ms",
+            converter = Converters.DurationConverter.class,
+            description = "A file is uploaded only once its mtime is at least this far in the past (it is skipped "
+                    + "until then; --once waits for it). 0 disables.")
+    Duration settleTime;
+
+    @Option(names = {"--exclude_temp", "--exclude-temp"}, paramLabel = "GLOB[,GLOB...]",
+            defaultValue = TempFileNames.DEFAULT_GLOBS,
+            description = "File names (globs on the name only) of files being written, never uploaded; objects "
+                    + "with such names are never deleted. Empty disables.")
+    String excludeTemp;
 
     @Override
     public Integer call() {

@@ -23,6 +23,7 @@ import org.autosync.job.MirrorStats;
 import org.autosync.keys.BucketNames;
 import org.autosync.keys.KeyMapper;
 import org.autosync.local.SourceFilter;
+import org.autosync.local.TempFileNames;
 import org.autosync.routes.MirrorRouteTemplates;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.state.MvStoreSyncState;
@@ -80,6 +81,9 @@ final class MirrorApplication {
             throw new ConfigurationException("--threads must be at least 1");
         }
         DeletePolicy deletes = deletePolicy();
+        if (options.settleTime.isNegative()) {
+            throw new ConfigurationException("--settle_time must not be negative");
+        }
         SourceFilter filter = compileFilter();
         KeyMapper mapper = keyMapper();
         List<Path> sources = sourceDirectories(mapper);
@@ -113,7 +117,7 @@ final class MirrorApplication {
             Path source = sources.get(i);
             JobSpec spec = new JobSpec("job" + (i + 1), source, mapper, filter, options.followSymlinks,
                     options.dryRun, options.threads, !options.once, options.interval, options.reconcileInterval,
-                    deletes);
+                    deletes, options.settleTime);
             S3Actor actor = new S3Actor(client, bucket, actorSettings());
             MirrorJob job = new MirrorJob(spec, actor,
                     new MvStoreSyncState(stateFile(targetIdentity, bucket, spec.scopePrefix(), source)));
@@ -207,7 +211,7 @@ final class MirrorApplication {
 
     private SourceFilter compileFilter() {
         try {
-            return SourceFilter.compile(options.sourceFilter);
+            return SourceFilter.compile(options.sourceFilter).excluding(TempFileNames.parse(options.excludeTemp));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage());
         }

@@ -3,6 +3,8 @@ package org.autosync.job;
 import java.io.File;
 import java.io.IOException;
 import java.net.URLConnection;
+import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -19,6 +21,8 @@ import org.apache.camel.Message;
 import org.apache.camel.model.Model;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
+import org.autosync.local.LocalFile;
+import org.autosync.local.SettleRule;
 import org.autosync.local.SourceUnavailableException;
 import org.autosync.reconcile.ChangeDetector;
 import org.autosync.reconcile.Reconciler;
@@ -64,7 +68,8 @@ public final class MirrorJob extends ServiceSupport {
         this.actor = actor;
         this.state = state;
         this.reconciler = new Reconciler(spec.source(), spec.mapper(), spec.filter(), spec.followSymlinks(), actor,
-                state, new ChangeDetector(state, actor, !spec.dryRun()), new DeletionGate(), spec.deletes());
+                state, new ChangeDetector(state, actor, !spec.dryRun()), new DeletionGate(spec.deletes()),
+                spec.settleRule(), spec.unsettledWait());
         this.eventDeletes = new DeleteRateLimiter(spec.deletes().maxDelete(), spec.deletes().deleteWindow());
     }
 
@@ -125,7 +130,7 @@ public final class MirrorJob extends ServiceSupport {
         return Map.of(name, this,
                 name + "-state", state,
                 name + "-fingerprint", new FileFingerprint(spec.mapper()),
-                name + "-filter", new SourceFileFilter(spec.filter(), spec.followSymlinks()),
+                name + "-filter", new SourceFileFilter(spec.filter(), spec.followSymlinks(), spec.settleRule()),
                 name + "-pollStrategy", new SourcePollStrategy(spec.id(), spec.source()));
     }
 
@@ -169,8 +174,13 @@ public final class MirrorJob extends ServiceSupport {
         }
     }
 
-    /** Upload step: streams the file to the target, or only reports it in a dry run. */
-    public void upload(Exchange exchange) throws IOException {
+    /**
+     * Upload step: streams the file to the target, or only reports it in a dry run. Size and mtime are
+     * checked again afterwards; if the file changed while it was read, it is uploaded again (at most
+     * {@value #MAX_UPLOADS_PER_EXCHANGE} uploads in all), so the object ends equal to the final file. The
+     * size and mtime that were uploaded are left in the headers for the record step.
+     */
+    public void upload(Exchange exchange) throws IOException, InterruptedException {
         Message in = exchange.getMessage();
         File file = fileOf(in);
         String key = in.getHeader(AutosyncHeaders.KEY, String.class);
@@ -187,10 +197,41 @@ public final class MirrorJob extends ServiceSupport {
         }
         @SuppressWarnings("unchecked")
         Map<String, String> metadata = in.getHeader(AutosyncHeaders.METADATA, Map.of(), Map.class);
-        String etag = actor.upload(new Upload(key, file.toPath(), size, mtime, contentType, metadata));
-        in.setHeader(AutosyncHeaders.ETAG, etag);
-        LOG.debug("uploaded {} ({} bytes, {})", key, size, reason);
+        SettleRule settle = spec.settleRule();
+        for (int uploads = 1; ; uploads++) {
+            String etag = null;
+            IOException failure = null;
+            try {
+                etag = actor.upload(new Upload(key, file.toPath(), size, mtime, contentType, metadata));
+            } catch (IOException e) {
+                failure = e; // perhaps because the file changed while it was read: that is checked next
+            }
+            BasicFileAttributes now = Files.readAttributes(file.toPath(), BasicFileAttributes.class);
+            long nowMtime = now.lastModifiedTime().toMillis();
+            boolean changed = now.size() != size || nowMtime != mtime;
+            if (!changed) {
+                if (failure != null) {
+                    throw failure;
+                }
+                in.setHeader(Exchange.FILE_LENGTH, size);
+                in.setHeader(Exchange.FILE_LAST_MODIFIED, mtime);
+                in.setHeader(AutosyncHeaders.ETAG, etag);
+                LOG.debug("uploaded {} ({} bytes, {})", key, size, reason);
+                return;
+            }
+            if (uploads >= MAX_UPLOADS_PER_EXCHANGE) {
+                throw new IOException("source file kept changing while it was uploaded, " + uploads + " times: " + file);
+            }
+            LOG.info("{} changed while it was uploaded ({} -> {} bytes); uploading it again", key, size, now.size());
+            size = now.size();
+            mtime = nowMtime;
+            // it is being written right now: give the writer the settle time to finish first
+            Thread.sleep(settle.remainingMillis(mtime));
+        }
     }
+
+    /** Uploads of one file in one exchange when it keeps changing while it is read; then the exchange fails. */
+    public static final int MAX_UPLOADS_PER_EXCHANGE = 4;
 
     /** Record step: remembers what the target now holds, so the file is skipped until it changes. */
     public void recordUpload(Exchange exchange) {
@@ -325,6 +366,7 @@ public final class MirrorJob extends ServiceSupport {
         try {
             Reconciler.PassResult result = reconciler.pass(transfers(exchange.getContext()));
             stats.unchanged(result.unchanged());
+            reportUnsettled(result.unsettled());
             lastPassIncomplete = result.deleteBlockReason().isPresent();
             eventDeletes.inScope(Math.max(0, result.inScope() - (result.deletesSent() ? result.deletes().size() : 0)));
             if (result.deleteBlockReason().isPresent()) {
@@ -343,6 +385,25 @@ public final class MirrorJob extends ServiceSupport {
                 exchange.getContext().getRouteController().startRoute(scanRoute);
             }
         }
+    }
+
+    /**
+     * Files still being written at the end of a pass: in continuous mode the file route uploads them once
+     * they settle; a one-shot pass waited for them in vain, so they count as failures.
+     */
+    private void reportUnsettled(List<LocalFile> unsettled) {
+        if (unsettled.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (spec.continuous()) {
+            unsettled.forEach(f -> LOG.debug("{} is still being written; the file route uploads it once it settles", f.key()));
+            return;
+        }
+        unsettled.forEach(f -> LOG.warn("{}: {} is still being written (modified {} ms ago, settle time {} ms, waited up to {} ms); "
+                + "not uploaded", spec.id(), f.path(), now - f.mtimeMillis(), spec.settleTime().toMillis(),
+                spec.unsettledWait().toMillis()));
+        stats.failed(unsettled.size());
     }
 
     /** Failure step of the reconcile route: one line in the target's own terms instead of a stack trace. */

@@ -1,6 +1,11 @@
 package org.autosync.reconcile;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -9,10 +14,10 @@ import java.util.Optional;
 import org.autosync.keys.KeyMapper;
 import org.autosync.local.LocalFile;
 import org.autosync.local.LocalTreeWalker;
+import org.autosync.local.SettleRule;
 import org.autosync.local.SourceFilter;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.safety.DeletionGate;
-import org.autosync.safety.MaxDelete;
 import org.autosync.state.SyncState;
 import org.autosync.target.Actor;
 import org.autosync.target.RemoteListing;
@@ -22,12 +27,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One full pass of a job: the sorted local walk merged with the sorted target listing of the job's
- * scope. Uploads go out while the merge runs; deletes wait until both sides were read to the end and
- * the {@link DeletionGate} agrees, and then only within the job's {@link DeletePolicy}: not at all with
- * {@code --no-delete}, and not at all when they are more than {@code --max_delete} allows or the source
- * is empty while the target is not (a safety rail). A listing that turns out not to be in S3 order is read again and
- * sorted in memory instead (the original actor's {@code already_sorted = False}), from then on for
- * every pass of this job.
+ * scope. Uploads of new and changed files go out while the merge runs. Deletes wait until both sides
+ * were read to the end and the {@link DeletionGate} agrees (complete evidence, {@code --no-delete},
+ * {@code --max_delete}, an empty source). Files still being written are left for later: the file
+ * route takes them in continuous mode; a one-shot pass waits for them.
+ * <p>
+ * A listing that turns out not to be in S3 order is read again and sorted in memory instead (the
+ * original actor's {@code already_sorted = False}), from then on for every pass of this job. Until
+ * the merge has run to its end without such a surprise, it does not act on "this file's object is
+ * missing" for files the state says were uploaded: in a listing out of order that is exactly what a
+ * present object looks like.
  */
 public final class Reconciler {
 
@@ -42,16 +51,17 @@ public final class Reconciler {
     private final SyncState state;
     private final ChangeDetector changes;
     private final DeletionGate gate;
-    private final DeletePolicy policy;
+    private final SettleRule settle;
+    private final Duration unsettledWait;
     private volatile boolean sortListings;
 
-    public Reconciler(Path sourceRoot, KeyMapper mapper, SourceFilter filter, boolean followSymlinks,
-                      Actor actor, SyncState state, ChangeDetector changes, DeletionGate gate) {
-        this(sourceRoot, mapper, filter, followSymlinks, actor, state, changes, gate, DeletePolicy.defaults());
-    }
-
-    public Reconciler(Path sourceRoot, KeyMapper mapper, SourceFilter filter, boolean followSymlinks,
-                      Actor actor, SyncState state, ChangeDetector changes, DeletionGate gate, DeletePolicy policy) {
+    /**
+     * @param settle        when a file counts as completely written
+     * @param unsettledWait how long a pass waits at most for files still being written (zero: skip them)
+     */
+    public Reconciler(Path sourceRoot, KeyMapper mapper, SourceFilter filter, boolean followSymlinks, Actor actor,
+                      SyncState state, ChangeDetector changes, DeletionGate gate, SettleRule settle,
+                      Duration unsettledWait) {
         this.sourceRoot = sourceRoot;
         this.scopePrefix = mapper.scopePrefixFor(sourceRoot);
         this.mapper = mapper;
@@ -61,25 +71,28 @@ public final class Reconciler {
         this.state = state;
         this.changes = changes;
         this.gate = gate;
-        this.policy = policy;
+        this.settle = settle;
+        this.unsettledWait = unsettledWait;
     }
 
     /**
-     * What a pass found. {@code deletes} are the planned ones; they were sent only if {@link #deletesSent()}.
+     * What a pass found. {@code deletes} are the planned ones; they went to the delete route only if
+     * {@code deletesSent}.
      *
      * @param deleteBlockReason why the evidence was not good enough to delete (walk error, source gone)
      * @param inScope           the in-scope, in-filter objects of the listing (the base of {@code --max_delete})
      * @param railTripped       why a safety rail held the deletes back (over {@code --max_delete}, empty source)
-     * @param deletesSent       whether the deletes went to the delete route
+     * @param unsettled         files still being written at the end of the pass: not uploaded, and their
+     *                          objects not deleted
      */
     public record PassResult(long unchanged, List<String> deletes, Optional<String> deleteBlockReason, long inScope,
-                             Optional<String> railTripped, boolean deletesSent) {
+                             Optional<String> railTripped, boolean deletesSent, List<LocalFile> unsettled) {
     }
 
     public PassResult pass(Transfers transfers) throws InterruptedException {
-        Plan plan;
+        Plan firstTry;
         try {
-            plan = merge(transfers, sortListings);
+            firstTry = merge(transfers, sortListings);
         } catch (UnsortedListingException e) {
             if (e.side() != UnsortedListingException.Side.REMOTE) {
                 throw e;
@@ -88,70 +101,112 @@ public final class Reconciler {
                     actor.describe(), e.getMessage());
             sortListings = true;
             transfers.awaitUploads();
-            plan = merge(transfers, true);
+            firstTry = merge(transfers, true);
         }
+        Plan plan = firstTry;
+        plan.objectsMissing.forEach(local -> transfers.upload(local, "missing in target"));
+        List<LocalFile> unsettled = uploadOnceSettled(plan.unsettled, transfers);
         transfers.awaitUploads();
+
+        DeletePolicy policy = gate.policy();
         Optional<String> blocked = gate.blockReason(new DeletionGate.PassFacts(
                 sourceRoot, plan.walker.complete(), plan.walker.problems(), true));
         Optional<String> rail = Optional.empty();
         boolean send = false;
         if (plan.deletes.isEmpty()) {
-            // nothing to hold back
+            LOG.trace("nothing to delete under '{}'", scopePrefix);
         } else if (blocked.isPresent()) {
             LOG.warn("not deleting {} object(s) under '{}': {}", plan.deletes.size(), scopePrefix, blocked.get());
         } else if (policy.noDelete()) {
             LOG.info("--no-delete: keeping {} object(s) under '{}' whose files are gone from {}",
                     plan.deletes.size(), scopePrefix, sourceRoot);
         } else {
-            rail = railTrip(plan);
-            if (rail.isPresent()) {
-                LOG.warn("not deleting {} object(s) under '{}': {}", plan.deletes.size(), scopePrefix, rail.get());
-            } else {
-                send = true;
-            }
+            rail = gate.railReason(sourceRoot, plan.deletes.size(), plan.inScope, plan.localFiles);
+            rail.ifPresent(r -> LOG.warn("not deleting {} object(s) under '{}': {}", plan.deletes.size(), scopePrefix, r));
+            send = rail.isEmpty();
         }
         if (send) {
             for (int from = 0; from < plan.deletes.size(); from += Transfers.DELETE_BATCH) {
-                transfers.delete(plan.deletes.subList(from,
-                        Math.min(plan.deletes.size(), from + Transfers.DELETE_BATCH)));
+                transfers.delete(plan.deletes.subList(from, Math.min(plan.deletes.size(), from + Transfers.DELETE_BATCH)));
             }
         }
-        return new PassResult(plan.unchanged, plan.deletes, blocked, plan.inScope, rail, send);
+        if (plan.skippedBackupKeys > 0) {
+            LOG.warn("{} file(s) under {} map to keys under the backup prefix '{}' and are not uploaded",
+                    plan.skippedBackupKeys, sourceRoot, policy.backupPrefix());
+        }
+        return new PassResult(plan.unchanged, plan.deletes, blocked, plan.inScope, rail, send, unsettled);
     }
 
-    /** The safety rails of one pass: an empty source never empties the target, and --max_delete. */
-    private Optional<String> railTrip(Plan plan) {
-        MaxDelete max = policy.maxDelete();
-        if (max.unlimited()) {
-            return Optional.empty();
+    /**
+     * Looks at files that were still being written again, each time the earliest of them would settle,
+     * until all settled or {@code unsettledWait} is over, and uploads those that settled if they differ
+     * from their object. One sleep serves all waiting files; nothing sleeps per file.
+     *
+     * @return the files that did not settle in time
+     */
+    private List<LocalFile> uploadOnceSettled(List<Unsettled> waiting, Transfers transfers) throws InterruptedException {
+        long deadline = System.nanoTime() + unsettledWait.toNanos();
+        List<Unsettled> pending = waiting;
+        while (!pending.isEmpty()) {
+            long sleepMillis = pending.stream().mapToLong(u -> settle.remainingMillis(u.local().mtimeMillis()))
+                    .min().orElse(0);
+            if (System.nanoTime() + sleepMillis * 1_000_000 - deadline > 0) {
+                break;
+            }
+            Thread.sleep(Math.max(1, sleepMillis));
+            List<Unsettled> next = new ArrayList<>();
+            for (Unsettled u : pending) {
+                LocalFile now = restat(u.local());
+                if (now == null) {
+                    continue; // removed meanwhile: nothing to upload, the next pass deletes its object
+                }
+                if (!settle.isSettled(now.mtimeMillis())) {
+                    next.add(new Unsettled(now, u.remote()));
+                } else if (u.remote() == null) {
+                    transfers.upload(now, "new");
+                } else {
+                    changes.uploadReason(now, u.remote()).ifPresent(reason -> transfers.upload(now, reason));
+                }
+            }
+            pending = next;
         }
-        int deletes = plan.deletes.size();
-        if (plan.localFiles == 0) {
-            return Optional.of("the source " + sourceRoot + " has no files to mirror while " + plan.inScope
-                    + " object(s) are in scope, as an unmounted mount point or a wrong path would look. "
-                    + "If the target really should be emptied, run with --max_delete=100%");
+        return pending.stream().map(Unsettled::local).toList();
+    }
+
+    /** The file as it is now, or null if it is gone; a file that cannot be read is kept as it was seen. */
+    private static LocalFile restat(LocalFile file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file.path(), BasicFileAttributes.class);
+            return new LocalFile(file.path(), file.key(), a.size(), a.lastModifiedTime().toMillis());
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            return file;
         }
-        long allowed = max.allowed(plan.inScope);
-        if (deletes > allowed) {
-            return Optional.of(deletes + " deletes of " + plan.inScope + " objects in scope is more than --max_delete="
-                    + max + " allows (" + allowed + (max.percent() != null
-                            ? ", at least " + MaxDelete.PERCENT_FLOOR : "") + "). "
-                    + "If these deletes are intended, raise it, e.g. --max_delete=" + deletes);
-        }
-        return Optional.empty();
     }
 
     private Plan merge(Transfers transfers, boolean sortListing) {
         LocalTreeWalker walker = new LocalTreeWalker(sourceRoot, filter, mapper::keyFor, followSymlinks);
         Plan plan = new Plan(walker);
+        DeletePolicy policy = gate.policy();
         try (RemoteListing listing = actor.list(scopePrefix)) {
             Iterator<RemoteObject> remote = sortListing || !listing.alreadySorted()
-                    ? SortedMerge.sortedCopy(listing) : new OrderCheckedLookahead(listing, LOOKAHEAD);
-            SortedMerge.merge(withoutBackupKeys(walker, plan), remote, new MergeListener() {
+                    ? SortedMerge.sortedCopy(listing) : listing;
+            SortedMerge.merge(walker, remote, new MergeListener() {
                 @Override
                 public void onlyLocal(LocalFile local) {
+                    if (policy.isBackupKey(local.key())) {
+                        plan.skippedBackupKeys++; // a backup is never overwritten by a mirrored file
+                        return;
+                    }
                     plan.localFiles++;
-                    transfers.upload(local, "new");
+                    if (!settle.isSettled(local.mtimeMillis())) {
+                        plan.unsettled.add(new Unsettled(local, null));
+                    } else if (state.get(local.key()).filter(r -> r.describes(local.size(), local.mtimeMillis())).isPresent()) {
+                        plan.objectsMissing.add(local);
+                    } else {
+                        transfers.upload(local, "new");
+                    }
                 }
 
                 @Override
@@ -164,8 +219,16 @@ public final class Reconciler {
 
                 @Override
                 public void both(LocalFile local, RemoteObject remote) {
+                    if (policy.isBackupKey(local.key())) {
+                        plan.skippedBackupKeys++;
+                        return;
+                    }
                     plan.localFiles++;
                     plan.inScope++;
+                    if (!settle.isSettled(local.mtimeMillis())) {
+                        plan.unsettled.add(new Unsettled(local, remote)); // present: its object is not deleted
+                        return;
+                    }
                     Optional<String> reason = changes.uploadReason(local, remote);
                     if (reason.isPresent()) {
                         transfers.upload(local, reason.get());
@@ -175,106 +238,32 @@ public final class Reconciler {
                 }
             });
         }
-        if (plan.skippedBackupKeys > 0) {
-            LOG.warn("not mirroring {} file(s) of {} whose keys fall under --backup_prefix '{}'",
-                    plan.skippedBackupKeys, sourceRoot, policy.backupPrefix());
-        }
         return plan;
-    }
-
-    /** The walk without files whose key lies under the backup prefix: those keys belong to the backups. */
-    private Iterator<LocalFile> withoutBackupKeys(LocalTreeWalker walker, Plan plan) {
-        if (!policy.backsUp()) {
-            return walker;
-        }
-        return new Iterator<>() {
-            private LocalFile next;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && walker.hasNext()) {
-                    LocalFile candidate = walker.next();
-                    if (policy.isBackupKey(candidate.key())) {
-                        plan.skippedBackupKeys++;
-                    } else {
-                        next = candidate;
-                    }
-                }
-                return next != null;
-            }
-
-            @Override
-            public LocalFile next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                LocalFile file = next;
-                next = null;
-                return file;
-            }
-        };
     }
 
     /**
      * Only objects this job would have written are candidates for deletion: not "directory" markers,
-     * not keys whose local path the source filter rejects (rclone keeps excluded files too), and never
-     * keys under the backup prefix, even when the job's scope is the whole bucket.
+     * not keys whose local path the source filter rejects (rclone keeps excluded files too; the filter
+     * includes the temp-file names, {@link SourceFilter#excluding}), and never keys under the backup
+     * prefix, even when the job's scope is the whole bucket.
      */
     private boolean isMirrored(String key) {
-        if (key.endsWith("/") || policy.isBackupKey(key)) {
+        if (key.endsWith("/") || gate.policy().isBackupKey(key)) {
             return false;
         }
         return mapper.pathFor(key).map(filter::accepts).orElse(false);
     }
 
-    /** Listing entries read and order-checked ahead of the merge. */
-    static final int LOOKAHEAD = 1000;
-
-    /**
-     * Reads a listing up to {@code window} entries ahead of the merge and checks their S3 order there, so
-     * that a listing out of order is detected before the merge acts on the entries around the violation
-     * (it would upload files the bucket has, as if they were new). Memory stays bounded by the window.
-     */
-    static final class OrderCheckedLookahead implements Iterator<RemoteObject> {
-        private final Iterator<RemoteObject> source;
-        private final int window;
-        private final java.util.ArrayDeque<RemoteObject> ahead = new java.util.ArrayDeque<>();
-        private String lastRead;
-
-        OrderCheckedLookahead(Iterator<RemoteObject> source, int window) {
-            this.source = source;
-            this.window = window;
-        }
-
-        private void fill() {
-            while (ahead.size() < window && source.hasNext()) {
-                RemoteObject o = source.next();
-                if (lastRead != null && org.autosync.keys.S3KeyOrder.INSTANCE.compare(lastRead, o.key()) >= 0) {
-                    throw new UnsortedListingException(UnsortedListingException.Side.REMOTE, lastRead, o.key());
-                }
-                lastRead = o.key();
-                ahead.addLast(o);
-            }
-        }
-
-        @Override
-        public boolean hasNext() {
-            fill();
-            return !ahead.isEmpty();
-        }
-
-        @Override
-        public RemoteObject next() {
-            if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
-            }
-            return ahead.removeFirst();
-        }
+    /** A file still being written when the merge saw it, and its object if there is one. */
+    private record Unsettled(LocalFile local, RemoteObject remote) {
     }
 
     private static final class Plan {
         final LocalTreeWalker walker;
         final List<String> deletes = new ArrayList<>();
+        final List<Unsettled> unsettled = new ArrayList<>();
+        /** Uploaded before, unchanged, but not in the listing: uploaded once the merge completed. */
+        final List<LocalFile> objectsMissing = new ArrayList<>();
         long unchanged;
         long localFiles;
         long inScope;

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.autosync.embedded.EmbeddedS3;
@@ -530,5 +531,61 @@ class MirrorJarIT {
         assertThat(again.stdout()).contains("deleted 1,");
         assertThat(bucketContents()).containsKeys("trash/a.txt", "trash/dir/b.txt", "trash/empty")
                 .doesNotContainKey("empty");
+    }
+
+    @Test
+    void tempFilesAreNeitherUploadedNorDeleted() throws Exception {
+        Path src = tree();
+        write(src.resolve("x.part"), "partial download");
+        write(src.resolve("dir/y.tmp"), "temp");
+        write(src.resolve(".~lock.z#"), "lock");
+        client.createBucket(r -> r.bucket(bucket));
+        for (String key : List.of("src/old.part", "src/dir/old.tmp", "src/.~lock.old#")) {
+            client.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromString("kept"));
+        }
+
+        JarProcess.Result result = once("--source_prefix=" + work, "src");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(bucketContents()).containsOnlyKeys("src/.hidden", "src/a.txt", "src/dir/b.txt",
+                "src/dir/deep/c.bin", "src/empty", "src/old.part", "src/dir/old.tmp", "src/.~lock.old#");
+
+        JarProcess.Result unprotected = once("--source_prefix=" + work, "--exclude_temp=", "src");
+
+        assertThat(unprotected.exitCode()).as(unprotected.toString()).isZero();
+        assertThat(bucketContents()).containsOnlyKeys("src/.hidden", "src/a.txt", "src/dir/b.txt",
+                "src/dir/deep/c.bin", "src/empty", "src/x.part", "src/dir/y.tmp", "src/.~lock.z#");
+    }
+
+    @Test
+    void onceWaitsForAFileThatIsStillSettling() throws Exception {
+        Path src = tree();
+        Path fresh = write(src.resolve("fresh.txt"), "just written");
+        s3.resetCounts();
+        // touch the file until the pass starts: its first request to the server comes right after the
+        // walk read the source directory, so the walk sees a file touched at most ~50 ms earlier
+        AtomicBoolean touching = new AtomicBoolean(true);
+        Thread toucher = new Thread(() -> {
+            try {
+                while (touching.get() && s3.requestCounts().values().stream().allMatch(n -> n == 0)) {
+                    Files.setLastModifiedTime(fresh, FileTime.fromMillis(System.currentTimeMillis()));
+                    Thread.sleep(50);
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "toucher");
+        toucher.start();
+        JarProcess.Result result;
+        try {
+            result = once("--source_prefix=" + work, "--settle_time=4s", "src");
+        } finally {
+            touching.set(false);
+            toucher.join();
+        }
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).contains("uploaded 6 files / 54 bytes, deleted 0, unchanged 0, failed 0");
+        assertThat(bucketContents()).containsEntry("src/fresh.txt", "just written");
     }
 }

@@ -76,7 +76,7 @@ class DeletionRailsRoutesTest {
         bucket = actor instanceof Named named ? named.bucket() : S3Fixture.uniqueBucket("rails");
         Path state = Files.createDirectories(work.resolve("state"));
         MirrorJob job = actor == null ? s3.job(source, bucket, "m", state, true, deletes)
-                : s3.job(source, "m", state, true, deletes, actor);
+                : s3.job(source, "m", state, true, deletes, Duration.ZERO, actor);
         context = new DefaultCamelContext();
         context.start();
         job.addTo(context);

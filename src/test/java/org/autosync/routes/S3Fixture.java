@@ -14,6 +14,7 @@ import org.autosync.keys.KeyMapper;
 import org.autosync.local.SourceFilter;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.state.MvStoreSyncState;
+import org.autosync.target.Actor;
 import org.autosync.target.s3.S3Actor;
 import org.autosync.target.s3.S3ActorSettings;
 import org.autosync.target.s3.S3ClientFactory;
@@ -49,16 +50,26 @@ final class S3Fixture implements AutoCloseable {
     /** The same with a delete policy. */
     MirrorJob job(Path source, String bucket, String targetPrefix, Path stateDir, boolean continuous,
                   DeletePolicy deletes) {
-        return job(source, targetPrefix, stateDir, continuous, deletes, new S3Actor(client, bucket, S3ActorSettings.defaults()));
+        return job(source, targetPrefix, stateDir, continuous, deletes, Duration.ZERO, s3Actor(bucket));
     }
 
-    /** The same with a given actor. */
+    /** The same, uploading files only once their mtime is {@code settleTime} in the past. */
+    MirrorJob job(Path source, String bucket, String targetPrefix, Path stateDir, boolean continuous,
+                  Duration settleTime) {
+        return job(source, targetPrefix, stateDir, continuous, DeletePolicy.defaults(), settleTime, s3Actor(bucket));
+    }
+
+    /** The same with everything given. */
     MirrorJob job(Path source, String targetPrefix, Path stateDir, boolean continuous, DeletePolicy deletes,
-                  org.autosync.target.Actor actor) {
+                  Duration settleTime, Actor actor) {
         String id = "t" + SEQUENCE.incrementAndGet();
         JobSpec spec = new JobSpec(id, source, new KeyMapper(source.toString(), targetPrefix), SourceFilter.acceptAll(),
-                false, false, 4, continuous, Duration.ofMillis(200), Duration.ofHours(1), deletes);
+                false, false, 4, continuous, Duration.ofMillis(200), Duration.ofHours(1), deletes, settleTime);
         return new MirrorJob(spec, actor, new MvStoreSyncState(stateDir.resolve(id + ".mv.db")));
+    }
+
+    private S3Actor s3Actor(String bucket) {
+        return new S3Actor(client, bucket, S3ActorSettings.defaults());
     }
 
     /** Key to content of every object; empty while the bucket does not exist yet. */
