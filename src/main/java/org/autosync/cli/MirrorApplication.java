@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.main.BaseMainSupport;
@@ -24,10 +25,13 @@ import org.autosync.keys.KeyMapper;
 import org.autosync.local.SourceFilter;
 import org.autosync.routes.MirrorRouteTemplates;
 import org.autosync.state.MvStoreSyncState;
+import org.autosync.target.Actor;
 import org.autosync.target.s3.S3Actor;
 import org.autosync.target.s3.S3ActorSettings;
 import org.autosync.target.s3.S3ClientFactory;
 import org.autosync.target.s3.S3ClientSettings;
+import org.autosync.target.swift.SwiftActor;
+import org.autosync.target.swift.SwiftSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -63,8 +67,11 @@ final class MirrorApplication {
     }
 
     private int runValidated() {
-        if (!"s3".equals(options.actor)) {
-            throw new ConfigurationException("unknown --actor '" + options.actor + "': this version supports s3");
+        if (!"s3".equals(options.actor) && !"swift".equals(options.actor)) {
+            throw new ConfigurationException("unknown --actor '" + options.actor + "': this version supports s3 and swift");
+        }
+        if ("swift".equals(options.actor)) {
+            return runSwift();
         }
         String bucket = options.targetContainer != null ? options.targetContainer
                 : options.embeddedS3 != null ? "autosync" : null;
@@ -94,13 +101,31 @@ final class MirrorApplication {
             String targetIdentity = embedded != null ? "embedded:" + options.embeddedS3.toAbsolutePath().normalize()
                     : options.endpoint != null ? options.endpoint : "aws:" + options.region;
             try (S3Client client = S3ClientFactory.create(clientSettings)) {
-                return runJobs(sources, mapper, filter, client, bucket, targetIdentity);
+                S3ActorSettings actorSettings = actorSettings();
+                return runJobs(sources, mapper, filter, () -> new S3Actor(client, bucket, actorSettings), bucket,
+                        targetIdentity);
             }
         }
     }
 
-    private int runJobs(List<Path> sources, KeyMapper mapper, SourceFilter filter, S3Client client, String bucket,
-                        String targetIdentity) {
+    /** {@code --actor=swift}: one {@link SwiftActor} per job, v1 auth (see {@link SwiftOptions}). */
+    private int runSwift() {
+        SwiftSettings settings = SwiftOptions.settings(options, System.getenv());
+        if (options.threads < 1) {
+            throw new ConfigurationException("--threads must be at least 1");
+        }
+        SourceFilter filter = compileFilter();
+        KeyMapper mapper = keyMapper();
+        List<Path> sources = sourceDirectories(mapper);
+        if (mapper.originalWouldHaveLeadingSlash()) {
+            LOG.info("keys never start with '/': where the original autosync would have produced '/x', the key is 'x'");
+        }
+        return runJobs(sources, mapper, filter, () -> new SwiftActor(settings), settings.container(),
+                "swift:" + settings.authUrl() + "\n" + settings.user());
+    }
+
+    private int runJobs(List<Path> sources, KeyMapper mapper, SourceFilter filter, Supplier<Actor> actors,
+                        String bucket, String targetIdentity) {
         Main main = new Main();
         main.configure().setName("autosync");
         main.configure().addRoutesBuilder(new MirrorRouteTemplates());
@@ -110,7 +135,7 @@ final class MirrorApplication {
             Path source = sources.get(i);
             JobSpec spec = new JobSpec("job" + (i + 1), source, mapper, filter, options.followSymlinks,
                     options.dryRun, options.threads, !options.once, options.interval, options.reconcileInterval);
-            S3Actor actor = new S3Actor(client, bucket, actorSettings());
+            Actor actor = actors.get();
             MirrorJob job = new MirrorJob(spec, actor,
                     new MvStoreSyncState(stateFile(targetIdentity, bucket, spec.scopePrefix(), source)));
             closeables.add(job::stop);

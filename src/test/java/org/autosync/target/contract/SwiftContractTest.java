@@ -1,8 +1,5 @@
 package org.autosync.target.contract;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 
 import org.autosync.target.Actor;
 import org.autosync.target.swift.SwiftActor;
