@@ -26,7 +26,7 @@ public final class ContractSummary implements TestWatcher, BeforeAllCallback {
             if (!registered) {
                 registered = true;
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(ContractSummary.class.getName(),
-                        (ExtensionContext.Store.CloseableResource) ContractSummary::report);
+                        new OnClose(ContractSummary::report));
             }
         }
     }
@@ -77,6 +77,14 @@ public final class ContractSummary implements TestWatcher, BeforeAllCallback {
             Files.writeString(file, text, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             System.out.println("cannot write the contract summary: " + e);
+        }
+    }
+
+    /** Run once at the end of the test plan (AutoCloseable for JUnit 5.13+, CloseableResource for older). */
+    private record OnClose(Runnable action) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        @Override
+        public void close() {
+            action.run();
         }
     }
 }

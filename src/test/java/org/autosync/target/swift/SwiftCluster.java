@@ -58,7 +58,7 @@ public final class SwiftCluster implements BeforeAllCallback {
             if (endpoints != null && !stopRegistered) {
                 stopRegistered = true;
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                        .put(SwiftCluster.class.getName(), (ExtensionContext.Store.CloseableResource) SwiftCluster::stop);
+                        .put(SwiftCluster.class.getName(), new OnClose(SwiftCluster::stop));
             }
             if (unavailable != null && mustNotSkip()) {
                 throw new IllegalStateException("CI=true as root, and Swift did not start: " + unavailable);
@@ -175,5 +175,13 @@ public final class SwiftCluster implements BeforeAllCallback {
     private static void log(String line) {
         PrintStream out = System.out;
         out.println("[SwiftCluster] " + line);
+    }
+
+    /** Run once at the end of the test plan (AutoCloseable for JUnit 5.13+, CloseableResource for older). */
+    private record OnClose(Runnable action) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        @Override
+        public void close() {
+            action.run();
+        }
     }
 }
