@@ -45,7 +45,7 @@ public class AutosyncCommand implements Callable<Integer> {
                     + "are mirrored; objects of other paths are never deleted.")
     String sourceFilter;
 
-    @Option(names = "--actor", paramLabel = "NAME", defaultValue = "s3", description = "Target backend: s3.")
+    @Option(names = "--actor", paramLabel = "NAME", defaultValue = "s3", description = "Target backend: s3 or swift.")
     String actor;
 
     @Option(names = "--endpoint", paramLabel = "URL",
@@ -123,6 +123,19 @@ public class AutosyncCommand implements Callable<Integer> {
             description = "File names (globs on the name only) of files being written, never uploaded; objects "
                     + "with such names are never deleted. Empty disables.")
     String excludeTemp;
+
+    @Option(names = {"--swift_auth_url", "--swift-auth-url"}, paramLabel = "URL",
+            description = "With --actor=swift: the v1 auth URL (tempauth), e.g. http://127.0.0.1:8080/auth/v1.0. "
+                    + "Default: $ST_AUTH.")
+    String swiftAuthUrl;
+
+    @Option(names = {"--swift_user", "--swift-user"}, paramLabel = "ACCOUNT:USER",
+            description = "With --actor=swift: the user, e.g. test:tester. Default: $ST_USER.")
+    String swiftUser;
+
+    @Option(names = {"--swift_key", "--swift-key"}, paramLabel = "KEY", showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "With --actor=swift: the user's key. Prefer the environment: $SWIFT_KEY or $ST_KEY. Never printed.")
+    String swiftKey;
 
     @Override
     public Integer call() {

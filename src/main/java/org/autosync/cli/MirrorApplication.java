@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.main.BaseMainSupport;
@@ -27,10 +28,13 @@ import org.autosync.local.TempFileNames;
 import org.autosync.routes.MirrorRouteTemplates;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.state.MvStoreSyncState;
+import org.autosync.target.Actor;
 import org.autosync.target.s3.S3Actor;
 import org.autosync.target.s3.S3ActorSettings;
 import org.autosync.target.s3.S3ClientFactory;
 import org.autosync.target.s3.S3ClientSettings;
+import org.autosync.target.swift.SwiftActor;
+import org.autosync.target.swift.SwiftSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -66,9 +70,29 @@ final class MirrorApplication {
     }
 
     private int runValidated() {
-        if (!"s3".equals(options.actor)) {
-            throw new ConfigurationException("unknown --actor '" + options.actor + "': this version supports s3");
+        if (!"s3".equals(options.actor) && !"swift".equals(options.actor)) {
+            throw new ConfigurationException("unknown --actor '" + options.actor + "': this version supports s3 and swift");
         }
+        if (options.threads < 1) {
+            throw new ConfigurationException("--threads must be at least 1");
+        }
+        if (options.settleTime.isNegative()) {
+            throw new ConfigurationException("--settle_time must not be negative");
+        }
+        DeletePolicy deletes = deletePolicy();
+        SourceFilter filter = compileFilter();
+        KeyMapper mapper = keyMapper();
+        List<Path> sources = sourceDirectories(mapper);
+        if (mapper.originalWouldHaveLeadingSlash()) {
+            LOG.info("keys never start with '/': where the original autosync would have produced '/x', the key is 'x'");
+        }
+        return "swift".equals(options.actor)
+                ? runSwift(sources, mapper, filter, deletes)
+                : runS3(sources, mapper, filter, deletes);
+    }
+
+    /** {@code --actor=s3}: one {@link S3Actor} per job on one shared, tuned client. */
+    private int runS3(List<Path> sources, KeyMapper mapper, SourceFilter filter, DeletePolicy deletes) {
         String bucket = options.targetContainer != null ? options.targetContainer
                 : options.embeddedS3 != null ? "autosync" : null;
         if (bucket == null) {
@@ -77,20 +101,7 @@ final class MirrorApplication {
         BucketNames.violation(bucket).ifPresent(rule -> {
             throw new ConfigurationException("invalid bucket name '" + bucket + "': " + rule);
         });
-        if (options.threads < 1) {
-            throw new ConfigurationException("--threads must be at least 1");
-        }
-        DeletePolicy deletes = deletePolicy();
-        if (options.settleTime.isNegative()) {
-            throw new ConfigurationException("--settle_time must not be negative");
-        }
-        SourceFilter filter = compileFilter();
-        KeyMapper mapper = keyMapper();
-        List<Path> sources = sourceDirectories(mapper);
-        if (mapper.originalWouldHaveLeadingSlash()) {
-            LOG.info("keys never start with '/': where the original autosync would have produced '/x', the key is 'x'");
-        }
-
+        S3ActorSettings actorSettings = actorSettings();
         try (EmbeddedS3 embedded = options.embeddedS3 == null ? null : startEmbeddedS3()) {
             S3ClientSettings clientSettings = embedded == null
                     ? new S3ClientSettings(options.endpoint == null ? null : URI.create(options.endpoint),
@@ -101,13 +112,21 @@ final class MirrorApplication {
             String targetIdentity = embedded != null ? "embedded:" + options.embeddedS3.toAbsolutePath().normalize()
                     : options.endpoint != null ? options.endpoint : "aws:" + options.region;
             try (S3Client client = S3ClientFactory.create(clientSettings)) {
-                return runJobs(sources, mapper, filter, deletes, client, bucket, targetIdentity);
+                return runJobs(sources, mapper, filter, deletes, () -> new S3Actor(client, bucket, actorSettings),
+                        bucket, targetIdentity);
             }
         }
     }
 
+    /** {@code --actor=swift}: one {@link SwiftActor} per job, v1 auth (see {@link SwiftOptions}). */
+    private int runSwift(List<Path> sources, KeyMapper mapper, SourceFilter filter, DeletePolicy deletes) {
+        SwiftSettings settings = SwiftOptions.settings(options, System.getenv());
+        return runJobs(sources, mapper, filter, deletes, () -> new SwiftActor(settings), settings.container(),
+                "swift:" + settings.authUrl() + "\n" + settings.user());
+    }
+
     private int runJobs(List<Path> sources, KeyMapper mapper, SourceFilter filter, DeletePolicy deletes,
-                        S3Client client, String bucket, String targetIdentity) {
+                        Supplier<Actor> actors, String bucket, String targetIdentity) {
         Main main = new Main();
         main.configure().setName("autosync");
         main.configure().addRoutesBuilder(new MirrorRouteTemplates());
@@ -118,7 +137,7 @@ final class MirrorApplication {
             JobSpec spec = new JobSpec("job" + (i + 1), source, mapper, filter, options.followSymlinks,
                     options.dryRun, options.threads, !options.once, options.interval, options.reconcileInterval,
                     deletes, options.settleTime);
-            S3Actor actor = new S3Actor(client, bucket, actorSettings());
+            Actor actor = actors.get();
             MirrorJob job = new MirrorJob(spec, actor,
                     new MvStoreSyncState(stateFile(targetIdentity, bucket, spec.scopePrefix(), source)));
             closeables.add(job::stop);
