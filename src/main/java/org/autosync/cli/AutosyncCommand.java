@@ -45,7 +45,9 @@ public class AutosyncCommand implements Callable<Integer> {
                     + "are mirrored; objects of other paths are never deleted.")
     String sourceFilter;
 
-    @Option(names = "--actor", paramLabel = "NAME", defaultValue = "s3", description = "Target backend: s3 or swift.")
+    @Option(names = "--actor", paramLabel = "NAME", defaultValue = "s3",
+            description = "Target backend: s3, swift, or the fully qualified name of a class on the classpath that "
+                    + "implements org.autosync.target.Actor (an integrator actor).")
     String actor;
 
     @Option(names = "--endpoint", paramLabel = "URL",
@@ -136,6 +138,19 @@ public class AutosyncCommand implements Callable<Integer> {
     @Option(names = {"--swift_key", "--swift-key"}, paramLabel = "KEY", showDefaultValue = CommandLine.Help.Visibility.NEVER,
             description = "With --actor=swift: the user's key. Prefer the environment: $SWIFT_KEY or $ST_KEY. Never printed.")
     String swiftKey;
+
+    @Option(names = {"--actor_option", "--actor-option"}, paramLabel = "KEY=VALUE", showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "With --actor=CLASS: a setting bound onto the actor like a Camel bean property (repeatable; "
+                    + "overrides autosync.actor.KEY from the properties file). Unknown keys are an error.")
+    java.util.Map<String, String> actorOptions;
+
+    @Option(names = "--properties", paramLabel = "FILE",
+            description = "With --actor=CLASS: properties file whose autosync.actor.* entries are the actor's settings. "
+                    + "Default: ./application.properties if present, else application.properties on the classpath.")
+    Path propertiesFile;
+
+    /** The actor a program gave to {@link Autosync#run(org.autosync.target.Actor, String...)}; not an option. */
+    ProvidedActor providedActor;
 
     @Override
     public Integer call() {

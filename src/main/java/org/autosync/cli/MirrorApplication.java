@@ -70,8 +70,13 @@ final class MirrorApplication {
     }
 
     private int runValidated() {
-        if (!"s3".equals(options.actor) && !"swift".equals(options.actor)) {
-            throw new ConfigurationException("unknown --actor '" + options.actor + "': this version supports s3 and swift");
+        boolean integrator = options.providedActor != null || IntegratorActors.isClassName(options.actor);
+        if (!integrator && !"s3".equals(options.actor) && !"swift".equals(options.actor)) {
+            throw new ConfigurationException("unknown --actor '" + options.actor
+                    + "': use s3, swift or the fully qualified name of a class implementing org.autosync.target.Actor");
+        }
+        if (!integrator && (options.actorOptions != null || options.propertiesFile != null)) {
+            throw new ConfigurationException("--actor_option and --properties are for --actor=CLASS (integrator actors)");
         }
         if (options.threads < 1) {
             throw new ConfigurationException("--threads must be at least 1");
@@ -86,9 +91,19 @@ final class MirrorApplication {
         if (mapper.originalWouldHaveLeadingSlash()) {
             LOG.info("keys never start with '/': where the original autosync would have produced '/x', the key is 'x'");
         }
+        if (integrator) {
+            return runIntegrator(sources, mapper, filter, deletes);
+        }
         return "swift".equals(options.actor)
                 ? runSwift(sources, mapper, filter, deletes)
                 : runS3(sources, mapper, filter, deletes);
+    }
+
+    /** {@code --actor=CLASS} or an actor given by a program (see {@link IntegratorActors}). */
+    private int runIntegrator(List<Path> sources, KeyMapper mapper, SourceFilter filter, DeletePolicy deletes) {
+        IntegratorActors.JobActors actors = IntegratorActors.jobActors(options, System.getenv("PWD"));
+        return runJobs(sources, mapper, filter, deletes, actors.supplier(),
+                options.targetContainer != null ? options.targetContainer : "actor", actors.identity());
     }
 
     /** {@code --actor=s3}: one {@link S3Actor} per job on one shared, tuned client. */

@@ -52,6 +52,17 @@ public interface Actor extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Checks this actor's settings before anything runs: called once after the settings of an integrator actor
+     * ({@code --actor=CLASS}) were bound from {@code --actor_option} and {@code autosync.actor.*} properties, and
+     * for an actor given to {@link org.autosync.cli.Autosync#run(Actor, String...)}. Throw
+     * {@link IllegalArgumentException} or {@link IllegalStateException} naming the missing or invalid settings
+     * (never their values, which may be secrets); the message is printed and the run exits 2. The default
+     * accepts any settings.
+     */
+    default void validate() {
+    }
+
     /** A short description for logs, e.g. {@code s3://bucket at http://127.0.0.1:9000}; no secrets. */
     String describe();
 
