@@ -18,9 +18,16 @@ final class JarProcess {
     private final List<String> jvmOptions = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private Path workDir = Path.of(".").toAbsolutePath();
+    private String extraClasspath;
 
     JarProcess jvm(String option) {
         jvmOptions.add(option);
+        return this;
+    }
+
+    /** Runs {@code java -cp autosync.jar:EXTRA org.autosync.cli.Autosync} instead of {@code java -jar}. */
+    JarProcess classpath(String extra) {
+        extraClasspath = extra;
         return this;
     }
 
@@ -44,8 +51,14 @@ final class JarProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(JAR.toString());
+        if (extraClasspath == null) {
+            command.add("-jar");
+            command.add(JAR.toString());
+        } else {
+            command.add("-cp");
+            command.add(JAR + java.io.File.pathSeparator + extraClasspath);
+            command.add("org.autosync.cli.Autosync");
+        }
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().putIfAbsent("LC_ALL", "C.UTF-8");
