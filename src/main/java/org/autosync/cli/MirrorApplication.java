@@ -140,6 +140,14 @@ final class MirrorApplication {
             main.addMainListener(onceRun);
         }
         main.configure().setShutdownTimeout((int) Math.max(1, options.shutdownTimeout.toSeconds()));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                // once the shutdown timeout has passed, interrupt uploads still running (they abort) within
+                // a second instead of Camel's default 10 s wait for thread pools
+                m.getCamelContext().getExecutorServiceManager().setShutdownAwaitTermination(1000);
+            }
+        });
         StopSignals signals = StopSignals.install(() -> {
             jobs.forEach(MirrorJob::stopTakingWork);
             main.completed();

@@ -97,8 +97,11 @@ public final class S3Actor implements Actor {
     private final boolean ownsClient;
     private final boolean ownsExecutor;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Multipart uploads in progress: upload id to its "stop sending parts" flag. */
-    private final Map<String, AtomicBoolean> active = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Multipart uploads in progress: upload id to its key and its "stop sending parts" flag. */
+    private final Map<String, ActiveUpload> active = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record ActiveUpload(String key, AtomicBoolean stop) {
+    }
     private volatile MultipartJournal journal = NO_JOURNAL;
 
     private static final MultipartJournal NO_JOURNAL = new MultipartJournal() {
@@ -337,7 +340,7 @@ public final class S3Actor implements Actor {
         MultipartJournal journal = this.journal;
         try {
             journal.started(upload.key(), uploadId);
-            active.put(uploadId, failed);
+            active.put(uploadId, new ActiveUpload(upload.key(), failed));
             if (closed.get()) {
                 throw new InterruptedIOException("not uploading " + upload.key() + ": shutting down");
             }
@@ -548,7 +551,7 @@ public final class S3Actor implements Actor {
             return;
         }
         // uploads still running send no further part: each aborts itself (and leaves the journal)
-        active.values().forEach(flag -> flag.set(true));
+        active.values().forEach(upload -> upload.stop().set(true));
         if (ownsExecutor) {
             partExecutor.shutdown();
             try {
@@ -560,8 +563,41 @@ public final class S3Actor implements Actor {
                 Thread.currentThread().interrupt();
             }
         }
+        abortLeftInFlight();
         if (ownsClient) {
             client.close();
+        }
+    }
+
+    /**
+     * On close: waits a little for uploads that are aborting themselves, then aborts those still
+     * registered here directly, so that a stop leaves no incomplete upload behind. One that cannot be
+     * aborted now stays in the journal, and the next start aborts it.
+     */
+    private void abortLeftInFlight() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Map.Entry<String, ActiveUpload> left : active.entrySet()) {
+            String uploadId = left.getKey();
+            String key = left.getValue().key();
+            try {
+                client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+                journal.ended(key, uploadId);
+                LOG.info("aborted the multipart upload of {}: stopped before it completed", key);
+            } catch (NoSuchUploadException e) {
+                journal.ended(key, uploadId);
+            } catch (RuntimeException e) {
+                LOG.warn("could not abort the multipart upload of {} (the next start aborts it): {}", key,
+                        explainFailure(e));
+            }
+            active.remove(uploadId);
         }
     }
 
