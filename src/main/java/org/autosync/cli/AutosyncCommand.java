@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
         description = "Keeps an object store (S3 or S3-compatible) equal to local directories: new and changed "
                 + "files are uploaded, removed files are deleted from the target.",
         footer = {"", "Exit codes: 0 in sync, 1 a transfer failed, 2 usage or configuration error, "
-                + "3 a safety rail stopped deletes.",
+                + "3 a safety rail stopped deletes. Continuous mode exits 0 after SIGTERM.",
                 "Credentials come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
                         + "~/.aws/credentials, instance roles)."})
 public class AutosyncCommand implements Callable<Integer> {
@@ -148,6 +148,12 @@ public class AutosyncCommand implements Callable<Integer> {
             description = "With --actor=CLASS: properties file whose autosync.actor.* entries are the actor's settings. "
                     + "Default: ./application.properties if present, else application.properties on the classpath.")
     Path propertiesFile;
+
+    @Option(names = {"--shutdown_timeout", "--shutdown-timeout"}, paramLabel = "DURATION", defaultValue = "30s",
+            converter = Converters.DurationConverter.class,
+            description = "On SIGTERM or Ctrl-C: stop taking new work and give uploads in flight this long to finish; "
+                    + "then they are aborted. The exit code is 0 after such an orderly stop.")
+    Duration shutdownTimeout;
 
     /** The actor a program gave to {@link Autosync#run(org.autosync.target.Actor, String...)}; not an option. */
     ProvidedActor providedActor;

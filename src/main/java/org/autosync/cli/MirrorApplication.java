@@ -173,12 +173,31 @@ final class MirrorApplication {
         if (onceRun != null) {
             main.addMainListener(onceRun);
         }
+        main.configure().setShutdownTimeout((int) Math.max(1, options.shutdownTimeout.toSeconds()));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                // once the shutdown timeout has passed, interrupt uploads still running (they abort) within
+                // a second instead of Camel's default 10 s wait for thread pools
+                m.getCamelContext().getExecutorServiceManager().setShutdownAwaitTermination(1000);
+            }
+        });
+        StopSignals signals = StopSignals.install(() -> {
+            jobs.forEach(MirrorJob::stopTakingWork);
+            main.completed();
+        }, options.shutdownTimeout);
         try {
             main.run();
         } catch (Exception e) {
             throw new ConfigurationException("cannot start: " + rootMessage(e));
         } finally {
-            closeables.forEach(MirrorApplication::closeQuietly);
+            // actors before jobs: an upload the actor aborts leaves the job's journal, which closes with the job
+            for (int i = closeables.size() - 1; i >= 0; i--) {
+                closeQuietly(closeables.get(i));
+            }
+        }
+        if (signals.received()) {
+            LOG.info("stopped on {}", signals.signal());
         }
         return onceRun != null ? onceRun.exitCode : ExitCode.OK;
     }

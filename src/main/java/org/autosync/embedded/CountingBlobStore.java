@@ -90,6 +90,12 @@ final class CountingBlobStore extends ForwardingBlobStore {
         return maxPartsInFlight.get();
     }
 
+    private volatile long partDelayMillis;
+
+    void partDelay(java.time.Duration delay) {
+        partDelayMillis = delay.toMillis();
+    }
+
     private void count(Kind kind) {
         counts.get(kind).incrementAndGet();
     }
@@ -234,6 +240,14 @@ final class CountingBlobStore extends ForwardingBlobStore {
         countMultipart(Kind.MULTIPART_PART);
         maxPartsInFlight.accumulateAndGet(partsInFlight.incrementAndGet(), Math::max);
         try {
+            long delay = partDelayMillis;
+            if (delay > 0) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return super.uploadMultipartPart(mpu, request, payload);
         } finally {
             partsInFlight.decrementAndGet();

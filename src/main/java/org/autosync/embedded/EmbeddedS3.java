@@ -50,7 +50,7 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-    private final S3Proxy proxy;
+    private volatile S3Proxy proxy;
     private final CountingBlobStore blobStore;
     private final URI endpoint;
     private final String accessKey;
@@ -66,34 +66,61 @@ public final class EmbeddedS3 implements AutoCloseable {
         }
         this.blobStore = new CountingBlobStore(
                 new FilesystemNio2BlobStore(b.storage.toAbsolutePath().toString()));
-        this.proxy = S3Proxy.builder()
+        this.proxy = startProxy(b.port);
+        this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    private S3Proxy startProxy(int port) {
+        S3Proxy server = S3Proxy.builder()
                 .blobStore(blobStore)
-                .endpoint(URI.create("http://127.0.0.1:" + b.port))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .build();
         try {
-            proxy.start();
+            server.start();
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-            while (!"STARTED".equals(proxy.getState())) {
-                if (System.nanoTime() > deadline || "FAILED".equals(proxy.getState())) {
+            while (!"STARTED".equals(server.getState())) {
+                if (System.nanoTime() > deadline || "FAILED".equals(server.getState())) {
                     throw new IllegalStateException("embedded S3 did not start (state "
-                            + proxy.getState() + ")");
+                            + server.getState() + ")");
                 }
                 Thread.sleep(10);
             }
+            return server;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stopQuietly();
+            stopQuietly(server);
             throw new IllegalStateException("interrupted while starting the embedded S3", e);
         } catch (RuntimeException e) {
-            stopQuietly();
+            stopQuietly(server);
             throw e;
         } catch (Exception e) {
-            stopQuietly();
-            throw new IllegalStateException("cannot start the embedded S3 on 127.0.0.1:" + b.port
+            stopQuietly(server);
+            throw new IllegalStateException("cannot start the embedded S3 on 127.0.0.1:" + port
                     + ": " + e.getMessage(), e);
         }
-        this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    /**
+     * Stops serving (connections are refused) but keeps the storage, the credentials and the port, so
+     * that {@link #restart()} brings the same server back: an endpoint outage, for fault tests.
+     */
+    public synchronized void stop() {
+        stopQuietly(proxy);
+    }
+
+    /** Serves again on the same port and storage after {@link #stop()}. */
+    public synchronized void restart() {
+        stopQuietly(proxy);
+        proxy = startProxy(endpoint.getPort());
+    }
+
+    /**
+     * Makes every multipart part upload take at least this long at the server (zero, the default, for
+     * none): a slow link, so that tests can interrupt a large upload while its parts are in flight.
+     */
+    public void partDelay(Duration delay) {
+        blobStore.partDelay(delay);
     }
 
     /** Starts a server on an ephemeral port with the default access key and a generated secret. */
@@ -149,8 +176,8 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        stopQuietly();
+    public synchronized void close() {
+        stopQuietly(proxy);
     }
 
     @Override
@@ -158,9 +185,9 @@ public final class EmbeddedS3 implements AutoCloseable {
         return "EmbeddedS3[" + endpoint + "]";
     }
 
-    private void stopQuietly() {
+    private static void stopQuietly(S3Proxy server) {
         try {
-            proxy.stop();
+            server.stop();
         } catch (Exception ignored) {
             // nothing useful to do on shutdown
         }

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URLConnection;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,6 +40,7 @@ import org.autosync.safety.DeletionGate;
 import org.autosync.state.SyncRecord;
 import org.autosync.state.SyncState;
 import org.autosync.target.Actor;
+import org.autosync.target.MultipartJournal;
 import org.autosync.target.Upload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,9 @@ public final class MirrorJob extends ServiceSupport {
     private final AtomicLong refusedDeletes = new AtomicLong();
     private Transfers transfers;
     private volatile boolean lastPassIncomplete;
+    private volatile boolean stopping;
+    /** Key to "size mtime" of files that could not be read; the file route skips them until they change. */
+    private final Map<String, String> unreadable = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile JobHealth health = JobHealth.healthy();
 
     public MirrorJob(JobSpec spec, Actor actor, SyncState state) {
@@ -76,6 +81,9 @@ public final class MirrorJob extends ServiceSupport {
     @Override
     protected void doStart() {
         ServiceHelper.startService(state);
+        if (!spec.dryRun() && state instanceof MultipartJournal journal) {
+            actor.useJournal(journal);
+        }
     }
 
     @Override
@@ -97,6 +105,15 @@ public final class MirrorJob extends ServiceSupport {
 
     public MirrorStats stats() {
         return stats;
+    }
+
+    /**
+     * Shutdown, first step: a running reconciliation pass sends no further upload or delete and ends
+     * (uploads already sent finish, or are aborted when the shutdown times out). The routes themselves are
+     * stopped by the runtime.
+     */
+    public void stopTakingWork() {
+        stopping = true;
     }
 
     /** Whether the last reconciliation pass could not finish its work (its deletes were held back). */
@@ -186,7 +203,14 @@ public final class MirrorJob extends ServiceSupport {
         String key = in.getHeader(AutosyncHeaders.KEY, String.class);
         long size = in.getHeader(Exchange.FILE_LENGTH, file.length(), Long.class);
         long mtime = in.getHeader(Exchange.FILE_LAST_MODIFIED, file.lastModified(), Long.class);
+        boolean fromFileRoute = in.getHeader(AutosyncHeaders.REASON) == null;
         String reason = in.getHeader(AutosyncHeaders.REASON, "changed", String.class);
+        if (fromFileRoute && (size + " " + mtime).equals(unreadable.get(key))) {
+            // logged and counted once; the file route tries it again when it changes, a pass tries it once
+            LOG.debug("{}: {} is still unreadable; skipped", spec.id(), key);
+            exchange.setRouteStop(true);
+            return;
+        }
         if (spec.dryRun()) {
             LOG.info("dry-run: would upload {} ({} bytes, {})", key, size, reason);
             return;
@@ -206,13 +230,32 @@ public final class MirrorJob extends ServiceSupport {
             } catch (IOException e) {
                 failure = e; // perhaps because the file changed while it was read: that is checked next
             }
-            BasicFileAttributes now = Files.readAttributes(file.toPath(), BasicFileAttributes.class);
+            BasicFileAttributes now;
+            try {
+                now = Files.readAttributes(file.toPath(), BasicFileAttributes.class);
+            } catch (NoSuchFileException gone) {
+                // deleted after it was found, or while it was read: not a failure; the next pass deletes
+                // its object (if one was uploaded). It is not recorded, so nothing retries it.
+                LOG.info("{}: {} was deleted before its upload completed; skipped", spec.id(), key);
+                stats.vanished(1);
+                exchange.setRouteStop(true);
+                return;
+            }
             long nowMtime = now.lastModifiedTime().toMillis();
             boolean changed = now.size() != size || nowMtime != mtime;
             if (!changed) {
+                if (failure != null && isUnreadable(failure, file)) {
+                    LOG.warn("{}: cannot read {}: {}; not uploaded (tried again when it changes, or at the next "
+                            + "reconciliation pass)", spec.id(), file, failure.getMessage());
+                    unreadable.put(key, size + " " + mtime);
+                    stats.failed(1);
+                    exchange.setRouteStop(true);
+                    return;
+                }
                 if (failure != null) {
                     throw failure;
                 }
+                unreadable.remove(key);
                 in.setHeader(Exchange.FILE_LENGTH, size);
                 in.setHeader(Exchange.FILE_LAST_MODIFIED, mtime);
                 in.setHeader(AutosyncHeaders.ETAG, etag);
@@ -228,6 +271,19 @@ public final class MirrorJob extends ServiceSupport {
             // it is being written right now: give the writer the settle time to finish first
             Thread.sleep(settle.remainingMillis(mtime));
         }
+    }
+
+    /**
+     * Whether an upload failed because the local file cannot be read (permissions, I/O error on that
+     * file), as opposed to the target: such a failure is not redelivered.
+     */
+    private static boolean isUnreadable(IOException failure, File file) {
+        if (failure instanceof java.nio.file.AccessDeniedException) {
+            return true;
+        }
+        return failure instanceof java.nio.file.FileSystemException fse && fse.getFile() != null
+                && !(failure instanceof NoSuchFileException)
+                && java.nio.file.Path.of(fse.getFile()).toAbsolutePath().equals(file.toPath().toAbsolutePath());
     }
 
     /** Uploads of one file in one exchange when it keeps changing while it is read; then the exchange fails. */
@@ -363,6 +419,7 @@ public final class MirrorJob extends ServiceSupport {
      * upload and delete routes. After the first pass the file route (if any) takes over between passes.
      */
     public Reconciler.PassResult reconcile(Exchange exchange) throws Exception {
+        unreadable.clear(); // a pass tries unreadable files once more
         try {
             Reconciler.PassResult result = reconciler.pass(transfers(exchange.getContext()));
             stats.unchanged(result.unchanged());
@@ -412,7 +469,10 @@ public final class MirrorJob extends ServiceSupport {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         SourceUnavailableException gone = sourceUnavailable(e);
         String why;
-        if (gone != null) {
+        if (stopping || e instanceof RouteTransfers.StoppingException) {
+            LOG.info("{}: reconciliation pass stopped for shutdown; nothing more sent, nothing deleted", spec.id());
+            return;
+        } else if (gone != null) {
             why = "the source is not available (" + gone.getMessage() + ")";
             LOG.warn("{}: reconciliation skipped, nothing deleted: {}", spec.id(), why);
         } else {
@@ -437,7 +497,7 @@ public final class MirrorJob extends ServiceSupport {
         if (transfers == null) {
             transfers = new RouteTransfers(context.createProducerTemplate(),
                     context.getExecutorServiceManager().newFixedThreadPool(this, spec.beanName(), spec.threads()),
-                    spec.id(), spec.threads());
+                    spec.id(), spec.threads(), () -> stopping);
         }
         return transfers;
     }

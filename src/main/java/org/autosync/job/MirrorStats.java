@@ -10,6 +10,7 @@ public final class MirrorStats {
     private final LongAdder deleted = new LongAdder();
     private final LongAdder unchanged = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder vanished = new LongAdder();
 
     public void uploaded(long bytes) {
         uploadedFiles.increment();
@@ -28,30 +29,39 @@ public final class MirrorStats {
         failed.add(count);
     }
 
-    public Snapshot snapshot() {
-        return new Snapshot(uploadedFiles.sum(), uploadedBytes.sum(), deleted.sum(), unchanged.sum(), failed.sum());
+    /** Files deleted between being found and being uploaded: skipped, not failed. */
+    public void vanished(int count) {
+        vanished.add(count);
     }
 
-    public record Snapshot(long uploadedFiles, long uploadedBytes, long deleted, long unchanged, long failed) {
+    public Snapshot snapshot() {
+        return new Snapshot(uploadedFiles.sum(), uploadedBytes.sum(), deleted.sum(), unchanged.sum(), failed.sum(), vanished.sum());
+    }
+
+    public record Snapshot(long uploadedFiles, long uploadedBytes, long deleted, long unchanged, long failed,
+                           long vanished) {
 
         public Snapshot since(Snapshot earlier) {
             return new Snapshot(uploadedFiles - earlier.uploadedFiles, uploadedBytes - earlier.uploadedBytes,
-                    deleted - earlier.deleted, unchanged - earlier.unchanged, failed - earlier.failed);
+                    deleted - earlier.deleted, unchanged - earlier.unchanged, failed - earlier.failed,
+                    vanished - earlier.vanished);
         }
 
         public Snapshot plus(Snapshot other) {
             return new Snapshot(uploadedFiles + other.uploadedFiles, uploadedBytes + other.uploadedBytes,
-                    deleted + other.deleted, unchanged + other.unchanged, failed + other.failed);
+                    deleted + other.deleted, unchanged + other.unchanged, failed + other.failed,
+                    vanished + other.vanished);
         }
 
         public static Snapshot zero() {
-            return new Snapshot(0, 0, 0, 0, 0);
+            return new Snapshot(0, 0, 0, 0, 0, 0);
         }
 
         @Override
         public String toString() {
             return "uploaded " + uploadedFiles + " files / " + uploadedBytes + " bytes, deleted " + deleted
-                    + ", unchanged " + unchanged + ", failed " + failed;
+                    + ", unchanged " + unchanged + ", failed " + failed
+                    + (vanished > 0 ? ", vanished " + vanished : "");
         }
     }
 }

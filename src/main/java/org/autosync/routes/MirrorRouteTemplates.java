@@ -43,6 +43,9 @@ public class MirrorRouteTemplates extends RouteBuilder {
                 .from("direct:" + UPLOAD + "-{{jobId}}")
                 .onException(Exception.class)
                     .maximumRedeliveries("{{retries}}").redeliveryDelay("{{retryDelay}}")
+                    // exponential backoff (500 ms, 1 s, 2 s) with jitter (collision avoidance: +-15% per
+                    // delay), on top of the SDK's own retries; a file that still fails is not recorded, so the
+                    // next poll or reconciliation pass tries it again
                     .useExponentialBackOff().useCollisionAvoidance()
                     .retryAttemptedLogLevel(LoggingLevel.WARN).logExhausted(false).logStackTrace(false)
                     .to("bean:{{job}}?method=uploadFailed")

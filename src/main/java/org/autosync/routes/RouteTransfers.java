@@ -3,6 +3,7 @@ package org.autosync.routes;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -21,8 +22,19 @@ public final class RouteTransfers implements Transfers {
     private final String deleteUri;
     private final int threads;
     private final Semaphore slots;
+    private final BooleanSupplier stopping;
 
     public RouteTransfers(ProducerTemplate template, ExecutorService executor, String jobId, int threads) {
+        this(template, executor, jobId, threads, () -> false);
+    }
+
+    /**
+     * The same, taking no new work once {@code stopping} is true: {@link #upload} and {@link #delete}
+     * then throw {@link StoppingException}, which ends the pass (uploads already sent are finished).
+     */
+    public RouteTransfers(ProducerTemplate template, ExecutorService executor, String jobId, int threads,
+                          BooleanSupplier stopping) {
+        this.stopping = stopping;
         this.template = template;
         this.executor = executor;
         this.uploadUri = MirrorRouteTemplates.uploadUri(jobId);
@@ -33,6 +45,9 @@ public final class RouteTransfers implements Transfers {
 
     @Override
     public void upload(LocalFile file, String reason) {
+        if (stopping.getAsBoolean()) {
+            throw new StoppingException();
+        }
         slots.acquireUninterruptibly();
         try {
             executor.execute(() -> {
@@ -64,6 +79,9 @@ public final class RouteTransfers implements Transfers {
 
     @Override
     public void delete(List<String> keys) {
+        if (stopping.getAsBoolean()) {
+            throw new StoppingException();
+        }
         Exchange done = template.send(deleteUri, exchange -> {
             exchange.getMessage().setBody(List.copyOf(keys));
             exchange.getMessage().setHeader(AutosyncHeaders.DELETE_APPROVED, true);
@@ -71,6 +89,15 @@ public final class RouteTransfers implements Transfers {
         if (done.getException() != null) {
             throw new IllegalStateException("delete batch failed: " + done.getException().getMessage(),
                     done.getException());
+        }
+    }
+
+    /** The job is shutting down: the pass ends without sending anything more (and without deletes). */
+    public static final class StoppingException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public StoppingException() {
+            super("shutting down: the pass stopped taking new work");
         }
     }
 }

@@ -6,9 +6,12 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.apache.camel.support.service.ServiceSupport;
+import org.autosync.target.MultipartJournal;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
@@ -16,12 +19,16 @@ import org.h2.mvstore.MVStoreException;
 /**
  * {@link SyncState} in an embedded H2 MVStore file: restart-safe, one file per job and target, readable
  * by its owner only. The store is locked while open, so two processes cannot share one job's state.
+ * <p>
+ * It is also the job's {@link MultipartJournal}, in a second map of the same file; journal changes are
+ * committed to disk before the call returns, so they survive a SIGKILL right after.
  */
-public final class MvStoreSyncState extends ServiceSupport implements SyncState {
+public final class MvStoreSyncState extends ServiceSupport implements SyncState, MultipartJournal {
 
     private final Path file;
     private MVStore store;
     private MVMap<String, String> records;
+    private MVMap<String, String> multipart;
 
     public MvStoreSyncState(Path file) {
         this.file = file;
@@ -41,6 +48,7 @@ public final class MvStoreSyncState extends ServiceSupport implements SyncState 
                     + " (is another autosync running the same job?): " + e.getMessage(), e);
         }
         records = store.openMap("records");
+        multipart = store.openMap("multipart-uploads");
     }
 
     @Override
@@ -76,6 +84,24 @@ public final class MvStoreSyncState extends ServiceSupport implements SyncState 
     @Override
     public void clear() {
         records.clear();
+    }
+
+    @Override
+    public synchronized void started(String key, String uploadId) {
+        multipart.put(uploadId, key);
+        store.commit();
+    }
+
+    @Override
+    public synchronized void ended(String key, String uploadId) {
+        if (multipart.remove(uploadId) != null) {
+            store.commit();
+        }
+    }
+
+    @Override
+    public synchronized Map<String, String> pending() {
+        return new TreeMap<>(multipart);
     }
 
     public long size() {

@@ -36,6 +36,14 @@ public interface Actor extends AutoCloseable {
                 + "(--backup_prefix); " + fromKey + " was not copied to " + toKey);
     }
 
+    /**
+     * From now on, records each multipart upload in {@code journal} while it runs; first aborts every
+     * upload the journal still holds (left by a run that was killed). Never throws: an upload that cannot
+     * be aborted now stays in the journal for the next start. Targets without multipart uploads ignore it.
+     */
+    default void useJournal(MultipartJournal journal) {
+    }
+
     /** The source mtime recorded on an object by a previous upload, if the object exists and has one. */
     Optional<Long> storedMtimeMillis(String key);
 

@@ -48,6 +48,20 @@ final class JarProcess {
     }
 
     Result run(List<String> args) throws IOException, InterruptedException {
+        Running running = start(args);
+        try {
+            if (!running.process().waitFor(5, TimeUnit.MINUTES)) {
+                running.process().destroyForcibly();
+                throw new IllegalStateException("autosync did not finish within 5 minutes: " + args);
+            }
+            return running.result();
+        } finally {
+            running.cleanUp();
+        }
+    }
+
+    /** Starts the jar without waiting: for tests that signal or kill the process. */
+    Running start(List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -71,15 +85,25 @@ final class JarProcess {
         });
         Path out = Files.createTempFile("autosync-out", ".txt");
         Path err = Files.createTempFile("autosync-err", ".txt");
-        try {
-            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!process.waitFor(5, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("autosync did not finish within 5 minutes: " + command);
-            }
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return new Running(process, out, err);
+    }
+
+    /** A started jar; its output goes to files that {@link #result()} reads once it has exited. */
+    record Running(Process process, Path out, Path err) {
+        Result result() throws IOException {
             return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
+        }
+
+        String stderrSoFar() throws IOException {
+            return Files.readString(err, StandardCharsets.UTF_8);
+        }
+
+        void cleanUp() throws IOException {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }

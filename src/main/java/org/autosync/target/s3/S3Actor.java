@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.autosync.target.Actor;
+import org.autosync.target.MultipartJournal;
 import org.autosync.target.RemoteListing;
 import org.autosync.target.RemoteObject;
 import org.autosync.target.Upload;
@@ -53,6 +54,7 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -95,6 +97,27 @@ public final class S3Actor implements Actor {
     private final boolean ownsClient;
     private final boolean ownsExecutor;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Multipart uploads in progress: upload id to its key and its "stop sending parts" flag. */
+    private final Map<String, ActiveUpload> active = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record ActiveUpload(String key, AtomicBoolean stop) {
+    }
+    private volatile MultipartJournal journal = NO_JOURNAL;
+
+    private static final MultipartJournal NO_JOURNAL = new MultipartJournal() {
+        @Override
+        public void started(String key, String uploadId) {
+        }
+
+        @Override
+        public void ended(String key, String uploadId) {
+        }
+
+        @Override
+        public Map<String, String> pending() {
+            return Map.of();
+        }
+    };
 
     /** Borrows the client and the part executor; {@link #close()} closes neither. */
     public S3Actor(S3Client client, String bucket, S3ActorSettings settings, ExecutorService partExecutor) {
@@ -136,6 +159,43 @@ public final class S3Actor implements Actor {
 
     public S3ActorSettings settings() {
         return settings;
+    }
+
+    // ------------------------------------------------------------------ journal
+
+    /**
+     * Aborts the multipart uploads a previous run left in {@code journal} (it was killed between
+     * CreateMultipartUpload and Complete/Abort), then records every new multipart upload there. An upload
+     * the server no longer knows (NoSuchUpload, 404) is simply forgotten; one that cannot be aborted now
+     * (endpoint down) stays in the journal for the next start. A clean start costs no request.
+     */
+    @Override
+    public void useJournal(MultipartJournal journal) {
+        Objects.requireNonNull(journal, "journal");
+        Map<String, String> pending = journal.pending();
+        int aborted = 0;
+        for (Map.Entry<String, String> upload : pending.entrySet()) {
+            String uploadId = upload.getKey();
+            String key = upload.getValue();
+            try {
+                client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+                journal.ended(key, uploadId);
+                aborted++;
+            } catch (NoSuchUploadException e) {
+                journal.ended(key, uploadId);
+            } catch (RuntimeException e) {
+                if (e instanceof S3Exception s3 && s3.statusCode() == 404) {
+                    journal.ended(key, uploadId);
+                } else {
+                    LOG.warn("could not abort the multipart upload of {} left by an earlier run (kept for the next start): {}",
+                            key, explainFailure(e));
+                }
+            }
+        }
+        if (aborted > 0) {
+            LOG.info("aborted {} incomplete multipart upload(s) left by an earlier run that was stopped mid-upload", aborted);
+        }
+        this.journal = journal;
     }
 
     // ------------------------------------------------------------------ list
@@ -263,7 +323,7 @@ public final class S3Actor implements Actor {
                     RequestBody.fromContentProvider(content, upload.size(), contentType)).eTag();
             checkSizeUnchanged(upload);
             return unquote(etag);
-        } catch (SdkClientException | UncheckedIOException e) {
+        } catch (RuntimeException e) { // the SDK wraps a failed file read in several ways
             throw rethrowIo(e, upload);
         }
     }
@@ -277,7 +337,13 @@ public final class S3Actor implements Actor {
                 .contentType(contentType).metadata(metadata)).uploadId();
         AtomicBoolean failed = new AtomicBoolean();
         List<Future<CompletedPart>> futures = new ArrayList<>(Math.min(partCount, 1024));
+        MultipartJournal journal = this.journal;
         try {
+            journal.started(upload.key(), uploadId);
+            active.put(uploadId, new ActiveUpload(upload.key(), failed));
+            if (closed.get()) {
+                throw new InterruptedIOException("not uploading " + upload.key() + ": shutting down");
+            }
             CompletionService<CompletedPart> completion = new ExecutorCompletionService<>(partExecutor);
             List<CompletedPart> parts = new ArrayList<>(partCount);
             int submitted = 0;
@@ -297,6 +363,8 @@ public final class S3Actor implements Actor {
             String etag = client.completeMultipartUpload(b -> b.bucket(bucket).key(upload.key())
                     .uploadId(uploadId)
                     .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())).eTag();
+            active.remove(uploadId);
+            journal.ended(upload.key(), uploadId);
             return unquote(etag);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -319,7 +387,7 @@ public final class S3Actor implements Actor {
                             .partNumber(partNumber).contentLength(length),
                     RequestBody.fromContentProvider(content, length, DEFAULT_CONTENT_TYPE)).eTag();
             return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
-        } catch (SdkClientException | UncheckedIOException e) {
+        } catch (RuntimeException e) { // the SDK wraps a failed file read in several ways
             throw rethrowIo(e, upload);
         }
     }
@@ -348,9 +416,13 @@ public final class S3Actor implements Actor {
                 : new IOException("multipart upload of " + upload.key() + " failed: " + explainFailure(cause), cause);
         try {
             client.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(uploadId));
+            journal.ended(upload.key(), uploadId);
         } catch (RuntimeException e) {
             result.addSuppressed(e);
-            LOG.warn("could not abort multipart upload {} of {}: {}", uploadId, upload.key(), explainFailure(e));
+            LOG.warn("could not abort multipart upload of {} (the next start aborts it): {}", upload.key(),
+                    explainFailure(e));
+        } finally {
+            active.remove(uploadId);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -478,6 +550,8 @@ public final class S3Actor implements Actor {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        // uploads still running send no further part: each aborts itself (and leaves the journal)
+        active.values().forEach(upload -> upload.stop().set(true));
         if (ownsExecutor) {
             partExecutor.shutdown();
             try {
@@ -489,8 +563,41 @@ public final class S3Actor implements Actor {
                 Thread.currentThread().interrupt();
             }
         }
+        abortLeftInFlight();
         if (ownsClient) {
             client.close();
+        }
+    }
+
+    /**
+     * On close: waits a little for uploads that are aborting themselves, then aborts those still
+     * registered here directly, so that a stop leaves no incomplete upload behind. One that cannot be
+     * aborted now stays in the journal, and the next start aborts it.
+     */
+    private void abortLeftInFlight() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Map.Entry<String, ActiveUpload> left : active.entrySet()) {
+            String uploadId = left.getKey();
+            String key = left.getValue().key();
+            try {
+                client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+                journal.ended(key, uploadId);
+                LOG.info("aborted the multipart upload of {}: stopped before it completed", key);
+            } catch (NoSuchUploadException e) {
+                journal.ended(key, uploadId);
+            } catch (RuntimeException e) {
+                LOG.warn("could not abort the multipart upload of {} (the next start aborts it): {}", key,
+                        explainFailure(e));
+            }
+            active.remove(uploadId);
         }
     }
 
