@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import org.autosync.local.TempFileNames;
 import org.autosync.safety.MaxDelete;
+import org.autosync.watch.WatchMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -123,6 +124,12 @@ public class AutosyncCommand implements Callable<Integer> {
             description = "File names (globs on the name only) of files being written, never uploaded; objects "
                     + "with such names are never deleted. Empty disables.")
     String excludeTemp;
+
+    @Option(names = "--watch", paramLabel = "events|poll", defaultValue = "events",
+            converter = Converters.WatchModeConverter.class,
+            description = "Continuous mode: react to file-system events (inotify) within the settle time, or only "
+                    + "re-scan every --interval (poll: for NFS, SMB, FUSE). Both keep the re-scan and the reconciliation.")
+    WatchMode watch;
 
     @Override
     public Integer call() {

@@ -40,6 +40,7 @@ import org.autosync.state.SyncRecord;
 import org.autosync.state.SyncState;
 import org.autosync.target.Actor;
 import org.autosync.target.Upload;
+import org.autosync.watch.WatchStarter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,8 @@ public final class MirrorJob extends ServiceSupport {
     private Transfers transfers;
     private volatile boolean lastPassIncomplete;
     private volatile JobHealth health = JobHealth.healthy();
+    private WatchStarter watchStarter = WatchStarter.directoryWatcher();
+    private SourceWatcher watcher;
 
     public MirrorJob(JobSpec spec, Actor actor, SyncState state) {
         this.spec = spec;
@@ -80,7 +83,44 @@ public final class MirrorJob extends ServiceSupport {
 
     @Override
     protected void doStop() {
+        synchronized (this) {
+            if (watcher != null) {
+                watcher.stop();
+            }
+        }
         ServiceHelper.stopService(state);
+    }
+
+    /** How the job watches its source (default: the directory-watcher library); set before the first pass. */
+    public synchronized void watchStarter(WatchStarter starter) {
+        this.watchStarter = starter;
+    }
+
+    /** Whether file-system events are being watched right now (continuous mode with --watch=events). */
+    public synchronized boolean watching() {
+        return watcher != null && watcher.watching();
+    }
+
+    /** Whether --watch=events could not be set up (e.g. the inotify limits) and the job polls instead. */
+    public synchronized boolean watchFellBack() {
+        return watcher != null && watcher.fellBack();
+    }
+
+    private synchronized void ensureWatching(CamelContext context) {
+        if (watcher == null) {
+            watcher = new SourceWatcher(this, state, watchStarter);
+        }
+        watcher.ensureWatching(context);
+    }
+
+    /** A watcher event would have deleted, but the source root is gone or replaced: nothing is deleted. */
+    void eventDeletesBlocked(String reason) {
+        String why = "deletes from events held back: " + reason;
+        if (health.status() != JobHealth.Status.DELETES_BLOCKED || !health.reason().equals(why)) {
+            LOG.warn("{}: not deleting on file-system events: {}; the reconciliation decides once the source is back",
+                    spec.id(), reason);
+        }
+        health(JobHealth.Status.DELETES_BLOCKED, why);
     }
 
     public String id() {
@@ -363,6 +403,9 @@ public final class MirrorJob extends ServiceSupport {
      * upload and delete routes. After the first pass the file route (if any) takes over between passes.
      */
     public Reconciler.PassResult reconcile(Exchange exchange) throws Exception {
+        if (spec.watchesEvents() && !spec.dryRun()) {
+            ensureWatching(exchange.getContext());
+        }
         try {
             Reconciler.PassResult result = reconciler.pass(transfers(exchange.getContext()));
             stats.unchanged(result.unchanged());
