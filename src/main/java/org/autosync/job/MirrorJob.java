@@ -440,7 +440,17 @@ public final class MirrorJob extends ServiceSupport {
         }
         long now = System.currentTimeMillis();
         if (spec.continuous()) {
-            unsettled.forEach(f -> LOG.debug("{} is still being written; the file route uploads it once it settles", f.key()));
+            SourceWatcher w;
+            synchronized (this) {
+                w = watcher;
+            }
+            unsettled.forEach(f -> {
+                if (w != null && w.recheck(f.path())) {
+                    LOG.debug("{} is still being written; uploaded once it settles", f.key());
+                } else {
+                    LOG.debug("{} is still being written; the file route uploads it once it settles", f.key());
+                }
+            });
             return;
         }
         unsettled.forEach(f -> LOG.warn("{}: {} is still being written (modified {} ms ago, settle time {} ms, waited up to {} ms); "

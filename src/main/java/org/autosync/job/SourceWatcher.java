@@ -157,6 +157,16 @@ final class SourceWatcher {
         }
     }
 
+    /** Hands a file to the settle checks, if watching: uploaded once it settles, without waiting for the re-scan. */
+    boolean recheck(Path file) {
+        WatchEvents e = events;
+        if (!watching || e == null) {
+            return false;
+        }
+        e.recheck(file);
+        return true;
+    }
+
     /** Checks waiting for a file to settle (for tests). */
     int pendingChecks() {
         WatchEvents e = events;

@@ -102,6 +102,11 @@ public final class WatchEvents {
         }
     }
 
+    /** A file seen still being written elsewhere (a reconciliation pass): check it once it settles. */
+    public void recheck(Path file) {
+        created(file);
+    }
+
     private void created(Path path) {
         if (path == null || !path.startsWith(root) || path.equals(root)) {
             return;
