@@ -106,6 +106,11 @@ public final class MirrorJob extends ServiceSupport {
         return watcher != null && watcher.fellBack();
     }
 
+    /** Why --watch=events fell back to polling; empty if it did not. */
+    public synchronized String watchFallBackReason() {
+        return watcher == null ? "" : watcher.fallBackReason();
+    }
+
     private synchronized void ensureWatching(CamelContext context) {
         if (watcher == null) {
             watcher = new SourceWatcher(this, state, watchStarter);

@@ -51,6 +51,7 @@ final class SourceWatcher {
     private Listener listener;
     private volatile boolean watching;
     private volatile boolean fellBack;
+    private volatile String fallBackReason = "";
 
     SourceWatcher(MirrorJob job, SyncState state, WatchStarter starter) {
         this.job = job;
@@ -61,6 +62,10 @@ final class SourceWatcher {
 
     boolean watching() {
         return watching;
+    }
+
+    String fallBackReason() {
+        return fallBackReason;
     }
 
     /** Whether the watch could not be set up and the job runs in poll mode instead. */
@@ -124,9 +129,10 @@ final class SourceWatcher {
         closeWatch();
         Optional<InotifyLimits.Limit> limit = InotifyLimits.of(e);
         String cause = e.getMessage() != null ? e.getMessage() : e.toString();
+        fallBackReason = cause;
         LOG.error("{}: cannot watch {} for file-system events ({}). This job falls back to --watch=poll: changes are "
-                + "found by the re-scan every {} s and the reconciliation every {} s. {}", spec.id(), spec.source(), cause,
-                spec.interval().toSeconds(), spec.reconcileInterval().toSeconds(),
+                + "found by the re-scan every {} ms and the reconciliation every {} s. {}", spec.id(), spec.source(), cause,
+                spec.interval().toMillis(), spec.reconcileInterval().toSeconds(),
                 limit.map(l -> "To fix, " + l.fix() + ", then restart autosync.")
                         .orElse("Use --watch=poll to choose this explicitly."));
     }
@@ -238,7 +244,7 @@ final class SourceWatcher {
         @Override
         public void overflow() {
             LOG.warn("{}: the file-system event queue overflowed and events were lost: the re-scan uploads what "
-                    + "changed within {} s, deletes wait for the next reconciliation", spec.id(), spec.interval().toSeconds());
+                    + "changed within {} ms, deletes wait for the next reconciliation", spec.id(), spec.interval().toMillis());
         }
     }
 }

@@ -84,8 +84,14 @@ class WatchRoutesTest {
 
     private MirrorJob startWatching(int files) throws Exception {
         MirrorJob job = start(Duration.ofMillis(200), NO_RESCAN, null, files);
-        await().atMost(Duration.ofSeconds(10)).until(job::watching);
+        awaitWatching(job);
         return job;
+    }
+
+    /** The first pass starts the watch; a fallback to polling fails the test with its reason. */
+    private static void awaitWatching(MirrorJob job) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> job.watching() || job.watchFellBack());
+        assertThat(job.watchFellBack()).as("fell back to polling: %s", job.watchFallBackReason()).isFalse();
     }
 
     private Path write(String name, String content) throws IOException {
@@ -207,7 +213,7 @@ class WatchRoutesTest {
             }
             work = Files.createDirectories(work.resolve("settle" + settle));
             MirrorJob job = start(Duration.ofMillis(settle), NO_RESCAN, null, 0);
-            await().atMost(Duration.ofSeconds(10)).until(job::watching);
+            awaitWatching(job);
 
             Map<String, Long> written = new ConcurrentHashMap<>();
             Map<String, Long> visible = new HashMap<>();
