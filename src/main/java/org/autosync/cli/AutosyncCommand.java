@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import org.autosync.local.TempFileNames;
 import org.autosync.safety.MaxDelete;
+import org.autosync.watch.WatchMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -154,6 +155,12 @@ public class AutosyncCommand implements Callable<Integer> {
             description = "On SIGTERM or Ctrl-C: stop taking new work and give uploads in flight this long to finish; "
                     + "then they are aborted. The exit code is 0 after such an orderly stop.")
     Duration shutdownTimeout;
+
+    @Option(names = "--watch", paramLabel = "events|poll", defaultValue = "events",
+            converter = Converters.WatchModeConverter.class,
+            description = "Continuous mode: react to file-system events (inotify) within the settle time, or only "
+                    + "re-scan every --interval (poll: for NFS, SMB, FUSE). Both keep the re-scan and the reconciliation.")
+    WatchMode watch;
 
     /** The actor a program gave to {@link Autosync#run(org.autosync.target.Actor, String...)}; not an option. */
     ProvidedActor providedActor;

@@ -72,4 +72,16 @@ final class Converters {
             }
         }
     }
+
+    /** {@code --watch}: {@code events} or {@code poll}, any case. */
+    static final class WatchModeConverter implements ITypeConverter<org.autosync.watch.WatchMode> {
+        @Override
+        public org.autosync.watch.WatchMode convert(String value) {
+            try {
+                return org.autosync.watch.WatchMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

@@ -151,7 +151,7 @@ final class MirrorApplication {
             Path source = sources.get(i);
             JobSpec spec = new JobSpec("job" + (i + 1), source, mapper, filter, options.followSymlinks,
                     options.dryRun, options.threads, !options.once, options.interval, options.reconcileInterval,
-                    deletes, options.settleTime);
+                    deletes, options.settleTime, options.watch);
             Actor actor = actors.get();
             MirrorJob job = new MirrorJob(spec, actor,
                     new MvStoreSyncState(stateFile(targetIdentity, bucket, spec.scopePrefix(), source)));

@@ -42,6 +42,7 @@ import org.autosync.state.SyncState;
 import org.autosync.target.Actor;
 import org.autosync.target.MultipartJournal;
 import org.autosync.target.Upload;
+import org.autosync.watch.WatchStarter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +68,8 @@ public final class MirrorJob extends ServiceSupport {
     /** Key to "size mtime" of files that could not be read; the file route skips them until they change. */
     private final Map<String, String> unreadable = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile JobHealth health = JobHealth.healthy();
+    private WatchStarter watchStarter = WatchStarter.directoryWatcher();
+    private SourceWatcher watcher;
 
     public MirrorJob(JobSpec spec, Actor actor, SyncState state) {
         this.spec = spec;
@@ -88,7 +91,49 @@ public final class MirrorJob extends ServiceSupport {
 
     @Override
     protected void doStop() {
+        synchronized (this) {
+            if (watcher != null) {
+                watcher.stop();
+            }
+        }
         ServiceHelper.stopService(state);
+    }
+
+    /** How the job watches its source (default: the directory-watcher library); set before the first pass. */
+    public synchronized void watchStarter(WatchStarter starter) {
+        this.watchStarter = starter;
+    }
+
+    /** Whether file-system events are being watched right now (continuous mode with --watch=events). */
+    public synchronized boolean watching() {
+        return watcher != null && watcher.watching();
+    }
+
+    /** Whether --watch=events could not be set up (e.g. the inotify limits) and the job polls instead. */
+    public synchronized boolean watchFellBack() {
+        return watcher != null && watcher.fellBack();
+    }
+
+    /** Why --watch=events fell back to polling; empty if it did not. */
+    public synchronized String watchFallBackReason() {
+        return watcher == null ? "" : watcher.fallBackReason();
+    }
+
+    private synchronized void ensureWatching(CamelContext context) {
+        if (watcher == null) {
+            watcher = new SourceWatcher(this, state, watchStarter);
+        }
+        watcher.ensureWatching(context);
+    }
+
+    /** A watcher event would have deleted, but the source root is gone or replaced: nothing is deleted. */
+    void eventDeletesBlocked(String reason) {
+        String why = "deletes from events held back: " + reason;
+        if (health.status() != JobHealth.Status.DELETES_BLOCKED || !health.reason().equals(why)) {
+            LOG.warn("{}: not deleting on file-system events: {}; the reconciliation decides once the source is back",
+                    spec.id(), reason);
+        }
+        health(JobHealth.Status.DELETES_BLOCKED, why);
     }
 
     public String id() {
@@ -420,6 +465,9 @@ public final class MirrorJob extends ServiceSupport {
      */
     public Reconciler.PassResult reconcile(Exchange exchange) throws Exception {
         unreadable.clear(); // a pass tries unreadable files once more
+        if (spec.watchesEvents() && !spec.dryRun()) {
+            ensureWatching(exchange.getContext());
+        }
         try {
             Reconciler.PassResult result = reconciler.pass(transfers(exchange.getContext()));
             stats.unchanged(result.unchanged());
@@ -454,7 +502,17 @@ public final class MirrorJob extends ServiceSupport {
         }
         long now = System.currentTimeMillis();
         if (spec.continuous()) {
-            unsettled.forEach(f -> LOG.debug("{} is still being written; the file route uploads it once it settles", f.key()));
+            SourceWatcher w;
+            synchronized (this) {
+                w = watcher;
+            }
+            unsettled.forEach(f -> {
+                if (w != null && w.recheck(f.path())) {
+                    LOG.debug("{} is still being written; uploaded once it settles", f.key());
+                } else {
+                    LOG.debug("{} is still being written; the file route uploads it once it settles", f.key());
+                }
+            });
             return;
         }
         unsettled.forEach(f -> LOG.warn("{}: {} is still being written (modified {} ms ago, settle time {} ms, waited up to {} ms); "

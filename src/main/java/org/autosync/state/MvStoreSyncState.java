@@ -6,6 +6,9 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -79,6 +82,24 @@ public final class MvStoreSyncState extends ServiceSupport implements SyncState,
     @Override
     public void forget(String key) {
         records.remove(key);
+    }
+
+    /** A range read of the ordered map from {@code prefix}: touches only the keys under it. */
+    @Override
+    public List<String> keysUnder(String prefix, String after, int limit) {
+        List<String> keys = new ArrayList<>();
+        String from = after != null && after.compareTo(prefix) > 0 ? after : prefix;
+        Iterator<String> it = records.keyIterator(from);
+        while (keys.size() < limit && it.hasNext()) {
+            String key = it.next();
+            if (!key.startsWith(prefix)) {
+                break;
+            }
+            if (!key.equals(after)) {
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.autosync.state;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.camel.spi.IdempotentRepository;
@@ -21,6 +22,13 @@ public interface SyncState extends IdempotentRepository {
     void put(String key, SyncRecord record);
 
     void forget(String key);
+
+    /**
+     * The recorded keys that start with {@code prefix}, in ascending order, after {@code after} (null: from
+     * the first), at most {@code limit} of them: what a deleted directory held, for a watcher that is told
+     * only the directory's path. Page on by passing the last key returned as {@code after}.
+     */
+    List<String> keysUnder(String prefix, String after, int limit);
 
     @Override
     default boolean contains(String fingerprint) {

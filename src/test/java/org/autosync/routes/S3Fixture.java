@@ -19,6 +19,7 @@ import org.autosync.target.s3.S3Actor;
 import org.autosync.target.s3.S3ActorSettings;
 import org.autosync.target.s3.S3ClientFactory;
 import org.autosync.target.s3.S3ClientSettings;
+import org.autosync.watch.WatchMode;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -62,9 +63,21 @@ final class S3Fixture implements AutoCloseable {
     /** The same with everything given. */
     MirrorJob job(Path source, String targetPrefix, Path stateDir, boolean continuous, DeletePolicy deletes,
                   Duration settleTime, Actor actor) {
+        return job(source, targetPrefix, stateDir, continuous, deletes, settleTime, actor, WatchMode.POLL,
+                Duration.ofMillis(200));
+    }
+
+    /** A continuous job watching file-system events, re-scanning every {@code interval}. */
+    MirrorJob watchingJob(Path source, String bucket, Path stateDir, DeletePolicy deletes, Duration settleTime,
+                          Duration interval) {
+        return job(source, "m", stateDir, true, deletes, settleTime, s3Actor(bucket), WatchMode.EVENTS, interval);
+    }
+
+    private MirrorJob job(Path source, String targetPrefix, Path stateDir, boolean continuous, DeletePolicy deletes,
+                          Duration settleTime, Actor actor, WatchMode watch, Duration interval) {
         String id = "t" + SEQUENCE.incrementAndGet();
         JobSpec spec = new JobSpec(id, source, new KeyMapper(source.toString(), targetPrefix), SourceFilter.acceptAll(),
-                false, false, 4, continuous, Duration.ofMillis(200), Duration.ofHours(1), deletes, settleTime);
+                false, false, 4, continuous, interval, Duration.ofHours(1), deletes, settleTime, watch);
         return new MirrorJob(spec, actor, new MvStoreSyncState(stateDir.resolve(id + ".mv.db")));
     }
 
