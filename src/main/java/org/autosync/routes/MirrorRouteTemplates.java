@@ -91,7 +91,10 @@ public class MirrorRouteTemplates extends RouteBuilder {
 
         routeTemplate(RECONCILE_TIMER)
                 .templateParameter("jobId").templateParameter("reconcileInterval", "900000")
-                .from("timer:" + RECONCILE + "-{{jobId}}?delay=0&period={{reconcileInterval}}")
+                // not timer:?delay=0: a timer consumer added to a running context may fire its first run while
+                // it is still starting, skip it as "not allowed", and wait a whole period; a scheduled poll
+                // consumer runs the first pass at once, and each next one a full interval after the last ended
+                .from("scheduler:" + RECONCILE + "-{{jobId}}?initialDelay=0&delay={{reconcileInterval}}&useFixedDelay=true")
                 .to("direct:" + RECONCILE + "-{{jobId}}");
     }
 }
