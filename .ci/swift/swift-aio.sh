@@ -4,6 +4,10 @@
 #   swift-aio.sh start DIR    install packages if missing, build rings, start memcached, account,
 #                             container and object servers and a proxy (tempauth + s3api) under DIR,
 #                             wait for the healthcheck, print KEY=VALUE lines (also in DIR/endpoints.env)
+#   swift-aio.sh keystone DIR add Keystone v3 to the running cluster: install its packages if missing, bootstrap
+#                             a sqlite Keystone under uwsgi, start a second proxy (authtoken + keystoneauth) on the
+#                             same servers, register it as the object-store endpoint; print KEYSTONE_* lines (also
+#                             appended to DIR/endpoints.env). About 20 s; opt-in because the tempauth tests don't need it
 #   swift-aio.sh stop DIR     stop exactly the recorded PIDs (after checking their command lines), unmount
 #   swift-aio.sh status DIR   print the endpoints and whether each recorded process is alive; exit 1 if not
 #
@@ -15,12 +19,15 @@
 set -euo pipefail
 
 PACKAGES="swift swift-proxy swift-account swift-container swift-object python3-swift memcached xfsprogs curl"
+# not the "keystone" package: its debconf/dbconfig prompts hang a non-interactive install
+KEYSTONE_PACKAGES="python3-keystone python3-keystonemiddleware uwsgi-core uwsgi-plugin-python3"
+KEYSTONE_TOKEN_LIFE="${SWIFT_AIO_KEYSTONE_TOKEN_LIFE:-600}"
 TOKEN_LIFE="${SWIFT_AIO_TOKEN_LIFE:-60}"              # seconds; short so that token refresh is testable
 MAX_FILE_SIZE="${SWIFT_AIO_MAX_FILE_SIZE:-20971520}"  # 20 MiB: larger objects must be SLOs
 IMAGE_SIZE="${SWIFT_AIO_IMAGE_SIZE:-4G}"              # sparse
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"  # Debian's python3 (has the swift module), not a pyenv shim
 
-usage() { echo "usage: $0 start|stop|status DIR" >&2; exit 64; }
+usage() { echo "usage: $0 start|keystone|stop|status DIR" >&2; exit 64; }
 [ $# -eq 2 ] || usage
 cmd=$1
 mkdir -p "$2"
@@ -28,9 +35,9 @@ DIR=$(cd "$2" && pwd)
 RUN="$DIR/run"
 log() { echo "swift-aio: $*" >&2; }
 
-install_packages() {
-  local missing=""
-  for p in $PACKAGES; do
+install_packages() { # [PACKAGE...], default $PACKAGES
+  local missing="" wanted="${*:-$PACKAGES}"
+  for p in $wanted; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
   done
   [ -z "$missing" ] && return 0
@@ -214,7 +221,7 @@ do_start() {
   [ -s "$RUN/pids" ] && do_stop
   install_packages
   local t0=$SECONDS
-  rm -rf "$DIR/etc" "$DIR/log" "$RUN" "$DIR/cache"
+  rm -rf "$DIR/etc" "$DIR/log" "$RUN" "$DIR/cache" "$DIR/keystone"
   mkdir -p "$DIR/srv/node/d1" "$RUN" "$DIR/log"
   read -r mc acc con obj proxy <<<"$(free_ports 5)"
   write_configs "$mc" "$acc" "$con" "$obj" "$proxy"
@@ -248,6 +255,115 @@ S3_REGION=us-east-1
 ENV
   log "healthy in $((SECONDS - t0)) s"
   cat "$DIR/endpoints.env"
+}
+
+# Keystone v3 and a second proxy (authtoken + keystoneauth) in front of the running cluster's servers
+do_keystone() {
+  [ "$(id -u)" = 0 ] || { log "must run as root (apt-get)"; exit 1; }
+  do_status >/dev/null 2>&1 || { log "the cluster is not running: $0 start $DIR first"; exit 1; }
+  if grep -q '^KEYSTONE_URL=' "$DIR/endpoints.env" 2>/dev/null; then
+    grep '^KEYSTONE_' "$DIR/endpoints.env"; return 0
+  fi
+  install_packages $KEYSTONE_PACKAGES
+  local t0=$SECONDS ks kproxy mc
+  read -r ks kproxy <<<"$(free_ports 2)"
+  mc=$(sed -n 's/^memcache_servers = 127.0.0.1://p' "$DIR/etc/proxy-server.conf")
+  local K="$DIR/keystone" admin_pw="aio-admin-$RANDOM$RANDOM" user_pw="aio-user-$RANDOM$RANDOM"
+  rm -rf "$K"; mkdir -p "$K"
+  cat >"$K/keystone.conf" <<CONF
+[database]
+connection = sqlite:///$K/keystone.db
+
+[token]
+provider = fernet
+expiration = $KEYSTONE_TOKEN_LIFE
+
+[fernet_tokens]
+key_repository = $K/fernet-keys
+
+[credential]
+key_repository = $K/credential-keys
+CONF
+  local km="keystone-manage --config-file $K/keystone.conf"
+  {
+    $km db_sync
+    # Keystone opens a second connection inside one request: without WAL, "database is locked"
+    /usr/bin/python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL").fetchone())' "$K/keystone.db"
+    $km fernet_setup --keystone-user root --keystone-group root
+    $km credential_setup --keystone-user root --keystone-group root
+    $km bootstrap --bootstrap-password "$admin_pw" --bootstrap-region-id RegionOne \
+      --bootstrap-admin-url "http://127.0.0.1:$ks/v3/" --bootstrap-internal-url "http://127.0.0.1:$ks/v3/" \
+      --bootstrap-public-url "http://127.0.0.1:$ks/v3/"
+  } >"$DIR/log/keystone-manage.log" 2>&1 || { log "keystone-manage failed:"; tail -30 "$DIR/log/keystone-manage.log" >&2; exit 1; }
+  # one process, no threads: Keystone's sqlite objects are bound to their thread; --die-on-term: SIGTERM stops uwsgi
+  spawn keystone uwsgi-core --plugin python3 --http-socket "127.0.0.1:$ks" --master --lazy-apps --processes 1 \
+    --die-on-term --need-app --env "OS_KEYSTONE_CONFIG_DIR=$K" --wsgi-file /usr/bin/keystone-wsgi-public
+  wait_healthy "http://127.0.0.1:$ks/v3" || exit 1
+
+  sed -e "s/^bind_port = .*/bind_port = $kproxy/" -e "s/ s3api tempauth / authtoken keystoneauth /" \
+      -e "s/^log_name = .*/log_name = proxy-keystone/" "$DIR/etc/proxy-server.conf" >"$DIR/etc/proxy-keystone.conf"
+  cat >>"$DIR/etc/proxy-keystone.conf" <<CONF
+
+[filter:authtoken]
+paste.filter_factory = keystonemiddleware.auth_token:filter_factory
+www_authenticate_uri = http://127.0.0.1:$ks/v3
+auth_url = http://127.0.0.1:$ks/v3
+auth_type = password
+username = admin
+password = $admin_pw
+project_name = admin
+user_domain_name = Default
+project_domain_name = Default
+memcached_servers = 127.0.0.1:$mc
+delay_auth_decision = True
+
+[filter:keystoneauth]
+use = egg:swift#keystoneauth
+operator_roles = admin, member
+CONF
+
+  # the object-store service and endpoint, a project and a member user for the tests
+  local project_id
+  project_id=$(/usr/bin/python3 - "http://127.0.0.1:$ks/v3" "$admin_pw" "http://127.0.0.1:$kproxy" "$user_pw" <<'PY'
+import json, sys, urllib.request
+url, admin_pw, proxy, user_pw = sys.argv[1:5]
+def call(method, path, body=None, token=None):
+    req = urllib.request.Request(url + path, method=method, data=json.dumps(body).encode() if body else None,
+                                 headers={"Content-Type": "application/json", **({"X-Auth-Token": token} if token else {})})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return r.headers, json.loads(r.read() or b"{}")
+dom = {"name": "Default"}
+h, _ = call("POST", "/auth/tokens", {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+    "name": "admin", "domain": dom, "password": admin_pw}}}, "scope": {"project": {"name": "admin", "domain": dom}}}})
+t = h["X-Subject-Token"]
+svc = call("POST", "/services", {"service": {"type": "object-store", "name": "swift"}}, t)[1]["service"]["id"]
+for iface in ("public", "internal", "admin"):
+    call("POST", "/endpoints", {"endpoint": {"service_id": svc, "interface": iface, "region_id": "RegionOne",
+         "url": proxy + ("/v1/AUTH_$(project_id)s" if iface != "admin" else "/v1")}}, t)
+proj = call("POST", "/projects", {"project": {"name": "autosync", "domain_id": "default"}}, t)[1]["project"]["id"]
+user = call("POST", "/users", {"user": {"name": "autosync", "domain_id": "default", "password": user_pw}}, t)[1]["user"]["id"]
+role = call("GET", "/roles?name=member", None, t)[1]["roles"][0]["id"]
+call("PUT", f"/projects/{proj}/users/{user}/roles/{role}", None, t)
+print(proj)
+PY
+  ) || { log "registering Swift in Keystone failed"; tail -30 "$DIR/log/keystone.log" >&2; exit 1; }
+
+  spawn proxy-keystone /usr/bin/python3 "$DIR/etc/run-server.py" "$DIR/etc/proxy-keystone.conf" proxy-server
+  wait_healthy "http://127.0.0.1:$kproxy/healthcheck" || exit 1
+  cat >>"$DIR/endpoints.env" <<ENV
+KEYSTONE_URL=http://127.0.0.1:$ks/v3
+KEYSTONE_USER=autosync
+KEYSTONE_PASSWORD=$user_pw
+KEYSTONE_PROJECT=autosync
+KEYSTONE_DOMAIN=Default
+KEYSTONE_PROJECT_ID=$project_id
+KEYSTONE_ADMIN_PASSWORD=$admin_pw
+KEYSTONE_PROXY_URL=http://127.0.0.1:$kproxy
+KEYSTONE_STORAGE_URL=http://127.0.0.1:$kproxy/v1/AUTH_$project_id
+KEYSTONE_TOKEN_LIFE=$KEYSTONE_TOKEN_LIFE
+ENV
+  log "keystone healthy in $((SECONDS - t0)) s"
+  grep '^KEYSTONE_' "$DIR/endpoints.env"
 }
 
 # alive PID CMDLINE: true when PID runs and still has the recorded command line
@@ -292,6 +408,7 @@ do_status() {
 
 case $cmd in
   start) do_start ;;
+  keystone) do_keystone ;;
   stop) do_stop ;;
   status) do_status ;;
   *) usage ;;

@@ -128,12 +128,12 @@ public class AutosyncCommand implements Callable<Integer> {
     String excludeTemp;
 
     @Option(names = {"--swift_auth_url", "--swift-auth-url"}, paramLabel = "URL",
-            description = "With --actor=swift: the v1 auth URL (tempauth), e.g. http://127.0.0.1:8080/auth/v1.0. "
-                    + "Default: $ST_AUTH.")
+            description = "With --actor=swift: the v1 auth URL (tempauth), e.g. http://127.0.0.1:8080/auth/v1.0, or a "
+                    + "Keystone v3 URL ending in /v3 (then also --swift_project). Default: $ST_AUTH.")
     String swiftAuthUrl;
 
     @Option(names = {"--swift_user", "--swift-user"}, paramLabel = "ACCOUNT:USER",
-            description = "With --actor=swift: the user, e.g. test:tester. Default: $ST_USER.")
+            description = "With --actor=swift: the user, e.g. test:tester (v1), or the user name (Keystone). Default: $ST_USER.")
     String swiftUser;
 
     @Option(names = {"--swift_key", "--swift-key"}, paramLabel = "KEY", showDefaultValue = CommandLine.Help.Visibility.NEVER,
@@ -161,6 +161,16 @@ public class AutosyncCommand implements Callable<Integer> {
             description = "Continuous mode: react to file-system events (inotify) within the settle time, or only "
                     + "re-scan every --interval (poll: for NFS, SMB, FUSE). Both keep the re-scan and the reconciliation.")
     WatchMode watch;
+
+    @Option(names = {"--swift_project", "--swift-project"}, paramLabel = "PROJECT",
+            description = "With --actor=swift and a Keystone v3 --swift_auth_url (ending in /v3): the project the token "
+                    + "is scoped to. Default: $OS_PROJECT_NAME.")
+    String swiftProject;
+
+    @Option(names = {"--swift_domain", "--swift-domain"}, paramLabel = "DOMAIN",
+            description = "With Keystone v3: the domain of the user and the project, by name (case-sensitive). "
+                    + "Default: $OS_USER_DOMAIN_NAME, else Default.")
+    String swiftDomain;
 
     /** The actor a program gave to {@link Autosync#run(org.autosync.target.Actor, String...)}; not an option. */
     ProvidedActor providedActor;

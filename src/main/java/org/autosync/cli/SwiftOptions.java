@@ -39,9 +39,21 @@ final class SwiftOptions {
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new MirrorApplication.ConfigurationException("invalid --swift_auth_url '" + authUrl + "': need http(s)://host[:port]/path");
         }
+        String project = first(options.swiftProject, env.get("OS_PROJECT_NAME"));
+        String domain = first(options.swiftDomain, env.get("OS_USER_DOMAIN_NAME"), SwiftSettings.DEFAULT_DOMAIN);
+        if (SwiftSettings.keystone(uri) && project == null) {
+            throw new MirrorApplication.ConfigurationException(
+                    "a Keystone v3 --swift_auth_url (ending in /v3) needs --swift_project (or $OS_PROJECT_NAME)");
+        }
+        if (!SwiftSettings.keystone(uri) && (options.swiftProject != null || options.swiftDomain != null)) {
+            throw new MirrorApplication.ConfigurationException(
+                    "--swift_project and --swift_domain are for a Keystone v3 --swift_auth_url (ending in /v3)");
+        }
         try {
-            return SwiftSettings.of(uri, user, key, options.targetContainer)
-                    .withCreateContainerIfMissing(!options.dryRun);
+            SwiftSettings settings = SwiftSettings.keystone(uri)
+                    ? SwiftSettings.keystone(uri, user, key, project, domain, options.targetContainer)
+                    : SwiftSettings.of(uri, user, key, options.targetContainer);
+            return settings.withCreateContainerIfMissing(!options.dryRun);
         } catch (IllegalArgumentException e) {
             throw new MirrorApplication.ConfigurationException(e.getMessage());
         }

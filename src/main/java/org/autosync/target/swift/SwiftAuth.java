@@ -9,16 +9,16 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Swift v1 authentication (tempauth, swauth): {@code GET authUrl} with {@code X-Auth-User} and
- * {@code X-Auth-Key} returns {@code X-Auth-Token} and {@code X-Storage-Url}. The token is cached and
+ * A Swift token and its storage URL, from one of two logins ({@link #of}): v1 ({@link SwiftTempAuth}: tempauth,
+ * swauth) or Keystone v3 password authentication ({@link SwiftKeystoneAuth}). The token is cached and
  * shared by all threads. {@link #refresh(Session)} replaces it only when the caller saw the current one
  * rejected, so a burst of 401s from parallel requests costs one login.
  *
- * <p>When the server says when the token expires ({@code X-Auth-Token-Expires}, seconds), it is renewed
+ * <p>When the server says when the token expires (v1: {@code X-Auth-Token-Expires}; Keystone: {@code expires_at}), it is renewed
  * a few seconds before; a 401 is still handled by the caller ({@link SwiftClient}) with one refresh and
  * one retry.
  */
-final class SwiftAuth {
+abstract class SwiftAuth {
 
     /** A token and the account URL it is valid for. */
     record Session(String token, URI storageUrl, Instant expires) {
@@ -30,8 +30,8 @@ final class SwiftAuth {
 
     private static final Duration RENEW_BEFORE = Duration.ofSeconds(5);
 
-    private final HttpClient http;
-    private final SwiftSettings settings;
+    protected final HttpClient http;
+    protected final SwiftSettings settings;
     private Session current;
     private int logins;
 
@@ -40,10 +40,15 @@ final class SwiftAuth {
         this.settings = settings;
     }
 
+    /** Keystone v3 when the auth URL ends in {@code /v3}, else v1. */
+    static SwiftAuth of(HttpClient http, SwiftSettings settings) {
+        return settings.keystone() ? new SwiftKeystoneAuth(http, settings) : new SwiftTempAuth(http, settings);
+    }
+
     /** The cached session, logging in first if there is none or it is about to expire. */
     synchronized Session session() throws IOException {
         if (current == null || current.expires() != null && Instant.now().isAfter(current.expires().minus(RENEW_BEFORE))) {
-            current = login();
+            current = countedLogin();
         }
         return current;
     }
@@ -51,7 +56,7 @@ final class SwiftAuth {
     /** Logs in again unless another thread already replaced {@code rejected}. */
     synchronized Session refresh(Session rejected) throws IOException {
         if (current == null || current.equals(rejected)) {
-            current = login();
+            current = countedLogin();
         }
         return current;
     }
@@ -67,40 +72,25 @@ final class SwiftAuth {
         current = new Session("AUTH_tk_invalidated_by_test", s.storageUrl(), s.expires());
     }
 
-    private Session login() throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(settings.authUrl()).timeout(settings.timeout())
-                .header("X-Auth-User", settings.user()).header("X-Auth-Key", settings.key()).GET().build();
-        HttpResponse<String> response;
+    private Session countedLogin() throws IOException {
+        Session s = login();
+        logins++;
+        return s;
+    }
+
+    /** One login; a rejection of the credentials is a {@link SwiftAuthException} whose message never has the key. */
+    protected abstract Session login() throws IOException;
+
+    protected final <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request, handler);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while authenticating");
         }
-        int status = response.statusCode();
-        if (status == 401 || status == 403) {
-            throw new SwiftAuthException(status, "Swift rejected the credentials of user '" + settings.user()
-                    + "' at " + settings.authUrl() + " (" + status + ")");
-        }
-        if (status / 100 != 2) {
-            throw new SwiftException(status, "GET " + settings.authUrl(), response.body());
-        }
-        String token = response.headers().firstValue("X-Auth-Token")
-                .or(() -> response.headers().firstValue("X-Storage-Token")).orElse(null);
-        String storage = response.headers().firstValue("X-Storage-Url").orElse(null);
-        if (token == null || storage == null) {
-            throw new IOException("the auth response of " + settings.authUrl()
-                    + " has no X-Auth-Token or X-Storage-Url: is this a Swift v1 auth URL?");
-        }
-        Instant expires = response.headers().firstValue("X-Auth-Token-Expires").map(s -> {
-            try {
-                return Instant.now().plusSeconds(Long.parseLong(s.trim()));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }).orElse(null);
-        logins++;
-        return new Session(token, URI.create(storage.endsWith("/") ? storage.substring(0, storage.length() - 1) : storage),
-                expires);
+    }
+
+    static URI trimSlash(String url) {
+        return URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     }
 }

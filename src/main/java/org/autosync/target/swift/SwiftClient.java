@@ -59,7 +59,7 @@ final class SwiftClient {
         this.settings = settings;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
-        this.auth = new SwiftAuth(http, settings);
+        this.auth = SwiftAuth.of(http, settings);
     }
 
     SwiftAuth auth() {

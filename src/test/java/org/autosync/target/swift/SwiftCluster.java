@@ -19,6 +19,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * 30 s; start-up about 6 s) and stopped when the test plan ends (root-store {@code CloseableResource}; a JVM
  * shutdown hook as a fallback).
  *
+ * <p>Keystone v3 and a second proxy in front of the same servers are added on demand by {@link #keystoneEndpoints()}.
+ *
  * <p>Needs root (apt-get, loop mount). Otherwise, or when the start fails, {@link #endpoints()} aborts the
  * calling test with the reason (a skip) — except under {@code CI=true} as root, where a failed start fails
  * the tests: CI must not go green by skipping Swift.
@@ -39,6 +41,11 @@ public final class SwiftCluster implements BeforeAllCallback {
             return java.net.URI.create(get("SWIFT_AUTH_URL"));
         }
 
+        /** Keystone v3 endpoint, only after {@link SwiftCluster#keystoneEndpoints()}. */
+        public java.net.URI keystoneUrl() {
+            return java.net.URI.create(get("KEYSTONE_URL"));
+        }
+
         public long maxFileSize() {
             return Long.parseLong(get("SWIFT_MAX_FILE_SIZE"));
         }
@@ -48,6 +55,8 @@ public final class SwiftCluster implements BeforeAllCallback {
     private static Endpoints endpoints;
     private static String unavailable;
     private static boolean stopRegistered;
+    private static String keystoneUnavailable;
+    private static boolean keystoneStarted;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -78,6 +87,67 @@ public final class SwiftCluster implements BeforeAllCallback {
             Assumptions.assumeTrue(endpoints != null, () -> "real Swift unavailable: " + unavailable);
             return endpoints;
         }
+    }
+
+    /**
+     * The running cluster with Keystone v3 added ({@code swift-aio.sh keystone}, once per JVM, about 20-50 s): the
+     * {@code KEYSTONE_*} values besides the v1 ones. Aborts (skips) the calling test when there is none, except under
+     * {@code CI=true} as root.
+     */
+    public static Endpoints keystoneEndpoints() {
+        synchronized (LOCK) {
+            Endpoints base = endpoints();
+            if (!keystoneStarted && keystoneUnavailable == null) {
+                keystoneStarted = true;
+                startKeystone(base);
+            }
+            if (keystoneUnavailable != null && mustNotSkip()) {
+                throw new IllegalStateException("CI=true as root, and Keystone did not start: " + keystoneUnavailable);
+            }
+            Assumptions.assumeTrue(keystoneUnavailable == null, () -> "Keystone unavailable: " + keystoneUnavailable);
+            return endpoints;
+        }
+    }
+
+    private static void startKeystone(Endpoints base) {
+        long t0 = System.nanoTime();
+        try {
+            Path log = dir().resolve("swift-aio-keystone.log");
+            Process p = new ProcessBuilder("bash", script().toString(), "keystone", dir().toString())
+                    .redirectError(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(15, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                keystoneUnavailable = "swift-aio.sh keystone did not finish in 15 minutes";
+                return;
+            }
+            if (p.exitValue() != 0) {
+                keystoneUnavailable = "swift-aio.sh keystone exited " + p.exitValue() + ": " + tail(log);
+                return;
+            }
+            Map<String, String> values = new LinkedHashMap<>(base.values());
+            values.putAll(parse(out));
+            endpoints = new Endpoints(values);
+            log("Keystone up in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms at "
+                    + values.get("KEYSTONE_URL"));
+        } catch (IOException e) {
+            keystoneUnavailable = "cannot run swift-aio.sh keystone: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            keystoneUnavailable = "interrupted while starting Keystone";
+        }
+    }
+
+    private static Map<String, String> parse(String out) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : out.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && line.substring(0, eq).matches("[A-Z0-9_]+")) {
+                values.put(line.substring(0, eq), line.substring(eq + 1).trim());
+            }
+        }
+        return values;
     }
 
     public static boolean isRoot() {
@@ -126,13 +196,7 @@ public final class SwiftCluster implements BeforeAllCallback {
                 unavailable = "swift-aio.sh start exited " + p.exitValue() + ": " + tail(log);
                 return;
             }
-            Map<String, String> values = new LinkedHashMap<>();
-            for (String line : out.split("\n")) {
-                int eq = line.indexOf('=');
-                if (eq > 0 && line.substring(0, eq).matches("[A-Z0-9_]+")) {
-                    values.put(line.substring(0, eq), line.substring(eq + 1).trim());
-                }
-            }
+            Map<String, String> values = parse(out);
             endpoints = new Endpoints(values);
             Runtime.getRuntime().addShutdownHook(new Thread(SwiftCluster::stop, "swift-aio-stop"));
             log("real Swift up in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms at "
@@ -160,6 +224,7 @@ public final class SwiftCluster implements BeforeAllCallback {
             }
             endpoints = null;
             unavailable = "stopped";
+            keystoneUnavailable = "stopped";
         }
     }
 

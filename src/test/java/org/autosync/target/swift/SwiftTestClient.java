@@ -23,7 +23,30 @@ public final class SwiftTestClient {
         return SwiftSettings.of(e.authUrl(), e.get("SWIFT_USER"), e.get("SWIFT_KEY"), container);
     }
 
-    private static String[] login() throws IOException, InterruptedException {
+    /** The Keystone test user's settings ({@link SwiftCluster#keystoneEndpoints()}). */
+    public static SwiftSettings keystoneSettings(String container) {
+        SwiftCluster.Endpoints e = SwiftCluster.keystoneEndpoints();
+        return SwiftSettings.keystone(e.keystoneUrl(), e.get("KEYSTONE_USER"), e.get("KEYSTONE_PASSWORD"),
+                e.get("KEYSTONE_PROJECT"), e.get("KEYSTONE_DOMAIN"), container);
+    }
+
+    /** Keystone login by hand; the storage URL is the one swift-aio.sh registered, not read from the catalog. */
+    private static String[] keystoneLogin() throws IOException, InterruptedException {
+        SwiftCluster.Endpoints e = SwiftCluster.keystoneEndpoints();
+        String body = "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":\""
+                + e.get("KEYSTONE_USER") + "\",\"domain\":{\"name\":\"Default\"},\"password\":\"" + e.get("KEYSTONE_PASSWORD")
+                + "\"}}},\"scope\":{\"project\":{\"name\":\"" + e.get("KEYSTONE_PROJECT")
+                + "\",\"domain\":{\"name\":\"Default\"}}}}}";
+        HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(e.get("KEYSTONE_URL") + "/auth/tokens"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        return new String[] {r.headers().firstValue("X-Subject-Token").orElseThrow(), e.get("KEYSTONE_STORAGE_URL")};
+    }
+
+    private static String[] login(boolean keystone) throws IOException, InterruptedException {
+        if (keystone) {
+            return keystoneLogin();
+        }
         SwiftCluster.Endpoints e = SwiftCluster.endpoints();
         HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(e.authUrl()).header("X-Auth-User", e.get("SWIFT_USER"))
                 .header("X-Auth-Key", e.get("SWIFT_KEY")).build(), HttpResponse.BodyHandlers.discarding());
@@ -33,14 +56,28 @@ public final class SwiftTestClient {
 
     public static HttpResponse<byte[]> request(String method, String container, String key, String query)
             throws IOException, InterruptedException {
-        String[] session = login();
+        return request(false, method, container, key, query);
+    }
+
+    public static HttpResponse<byte[]> request(boolean keystone, String method, String container, String key,
+                                               String query) throws IOException, InterruptedException {
+        String[] session = login(keystone);
         URI uri = URI.create(session[1] + SwiftClient.encodePath(container, key) + (query == null ? "" : "?" + query));
         return HTTP.send(HttpRequest.newBuilder(uri).header("X-Auth-Token", session[0])
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     public static byte[] get(String container, String key) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = request("GET", container, key, null);
+        return get(false, container, key);
+    }
+
+    /** Through the Keystone-fronted proxy, into the Keystone project's account. */
+    public static byte[] keystoneGet(String container, String key) throws IOException, InterruptedException {
+        return get(true, container, key);
+    }
+
+    private static byte[] get(boolean keystone, String container, String key) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = request(keystone, "GET", container, key, null);
         if (r.statusCode() != 200) {
             throw new IOException("GET " + container + "/" + key + " -> " + r.statusCode());
         }
@@ -49,8 +86,16 @@ public final class SwiftTestClient {
 
     /** All object names of a container (empty if it does not exist). */
     public static List<String> names(String container) throws IOException, InterruptedException {
+        return names(false, container);
+    }
+
+    public static List<String> keystoneNames(String container) throws IOException, InterruptedException {
+        return names(true, container);
+    }
+
+    private static List<String> names(boolean keystone, String container) throws IOException, InterruptedException {
         List<String> names = new ArrayList<>();
-        HttpResponse<byte[]> r = request("GET", container, null, "format=json&limit=10000");
+        HttpResponse<byte[]> r = request(keystone, "GET", container, null, "format=json&limit=10000");
         if (r.statusCode() == 404) {
             return names;
         }
