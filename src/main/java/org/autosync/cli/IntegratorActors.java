@@ -64,7 +64,8 @@ final class IntegratorActors {
         if (options.embeddedS3 != null || options.endpoint != null || options.region != null) {
             throw new ConfigurationException("--embedded-s3, --endpoint and --region are for --actor=s3");
         }
-        if (options.swiftAuthUrl != null || options.swiftUser != null || options.swiftKey != null) {
+        if (options.swiftAuthUrl != null || options.swiftUser != null || options.swiftKey != null
+                || options.swiftProject != null || options.swiftDomain != null) {
             throw new ConfigurationException("the --swift_* options are for --actor=swift");
         }
         Map<String, String> settings = settings(options, pwd);
