@@ -1,11 +1,13 @@
 package org.autosync.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -187,6 +189,73 @@ class FanOutJarIT {
                 .contains("autosync: t1 s3://fan-a/mirror at " + a.endpoint() + ": in sync, uploaded 0 files / 0 bytes, deleted 0")
                 .contains("autosync: t2 s3://fan-b/other/deeper at " + b.endpoint() + ": in sync, uploaded 2 files / 12 bytes, deleted 1");
         assertThat(contents(cb, "fan-b")).isEqualTo(prefixed("other/deeper/", localTree()));
+    }
+
+    @Test
+    void continuousModeKeepsTheOthersGoingWhileOneIsDownAndItCatchesUp() throws Exception {
+        EmbeddedS3 a = server("s3a", "alpha-access", "alpha-secret-0123456789");
+        EmbeddedS3 b = server("s3b", "bravo-access", "bravo-secret-9876543210");
+        S3Client ca = client(a);
+        S3Client cb = client(b);
+        SwiftCluster.Endpoints swift = swiftOrNull();
+        String container = "fancont" + System.currentTimeMillis() % 100000;
+        Path src = work.resolve("src");
+        write(src.resolve("a.txt"), "alpha");
+        write(src.resolve("dir/b.txt"), "bravo");
+
+        List<String> args = new ArrayList<>(List.of("--interval=500ms", "--reconcile_interval=2s", "--settle_time=0",
+                "--state_dir=" + work.resolve("state"), "--source_prefix=" + src, "--shutdown_timeout=2s",
+                "--target=s3://fan-a/m?endpoint=" + a.endpoint(),
+                "--target=s3://fan-b/m?endpoint=" + b.endpoint() + "&access_key_env=B_KEY&secret_key_env=B_SECRET"));
+        JarProcess jar = new JarProcess().in(work)
+                .env("AWS_ACCESS_KEY_ID", a.accessKey()).env("AWS_SECRET_ACCESS_KEY", a.secretKey())
+                .env("AWS_REGION", a.region())
+                .env("B_KEY", b.accessKey()).env("B_SECRET", b.secretKey());
+        if (swift != null) {
+            args.addAll(List.of("--target=swift://" + container + "/m", "--swift_auth_url=" + swift.get("SWIFT_AUTH_URL"),
+                    "--swift_user=" + swift.get("SWIFT_USER")));
+            jar.env("SWIFT_KEY", swift.get("SWIFT_KEY"));
+        }
+        args.add("src");
+        JarProcess.Running running = jar.start(args);
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(contents(ca, "fan-a")).isEqualTo(prefixed("m/", localTree()));
+                assertThat(contents(cb, "fan-b")).isEqualTo(prefixed("m/", localTree()));
+                if (swift != null) {
+                    assertThat(swiftContents(container)).isEqualTo(prefixed("m/", localTree()));
+                }
+            });
+
+            b.stop();
+            write(src.resolve("a.txt"), "alpha two");
+            write(src.resolve("dir/new.txt"), "new");
+            Files.delete(src.resolve("dir/b.txt"));
+            long changed = System.nanoTime();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(contents(ca, "fan-a")).isEqualTo(prefixed("m/", localTree()));
+                if (swift != null) {
+                    assertThat(swiftContents(container)).isEqualTo(prefixed("m/", localTree()));
+                }
+            });
+            long othersMillis = (System.nanoTime() - changed) / 1_000_000;
+            assertThat(running.process().isAlive()).as(running.stderrSoFar()).isTrue();
+
+            b.restart();
+            long restarted = System.nanoTime();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(contents(cb, "fan-b")).isEqualTo(prefixed("m/", localTree())));
+            long catchUpMillis = (System.nanoTime() - restarted) / 1_000_000;
+            System.err.println("FanOutJarIT: continuous, one of " + (swift != null ? 3 : 2) + " targets down: others "
+                    + "converged " + othersMillis + " ms after the change; the downed one " + catchUpMillis
+                    + " ms after its restart");
+
+            running.process().destroy(); // SIGTERM: orderly stop, exit 0
+            assertThat(running.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(running.result().exitCode()).as(running.result().toString()).isZero();
+        } finally {
+            running.cleanUp();
+        }
     }
 
     @Test
