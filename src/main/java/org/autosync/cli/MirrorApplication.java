@@ -349,8 +349,8 @@ final class MirrorApplication {
 
     /**
      * Runs one reconciliation pass per job right after Camel started, prints the summary, then ends main.
-     * The passes run concurrently, so a slow or unreachable target delays only its own jobs; with several
-     * targets there is one summary line per target plus a total, and the exit code is the worst.
+     * Each target's passes run in a thread of their own, so a slow or unreachable target delays only its own
+     * jobs; with several targets there is one summary line per target plus a total, and the exit code is the worst.
      */
     private final class OnceRun extends MainListenerSupport {
         private final List<MirrorJob> jobs;
@@ -395,33 +395,42 @@ final class MirrorApplication {
         public void afterStart(BaseMainSupport base) {
             Main main = (Main) base;
             java.util.Map<MirrorJob, Integer> codes = new java.util.LinkedHashMap<>();
+            // one thread per target: its sources' passes one after another (as with a single target, where
+            // this is exactly the old sequential run), the targets side by side
             java.util.concurrent.ExecutorService passes = java.util.concurrent.Executors.newFixedThreadPool(
-                    Math.max(1, jobs.size()), r -> {
+                    targets.size(), r -> {
                         Thread t = new Thread(r, "autosync-once-pass");
                         t.setDaemon(true);
                         return t;
                     });
+            java.util.concurrent.ConcurrentMap<MirrorJob, Integer> done = new java.util.concurrent.ConcurrentHashMap<>();
             try {
-                List<java.util.concurrent.Future<Integer>> futures = new ArrayList<>();
-                for (MirrorJob job : jobs) {
-                    futures.add(passes.submit(() -> pass(main, job)));
+                List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+                for (Target target : targets) {
+                    futures.add(passes.submit(() -> {
+                        for (MirrorJob job : jobs) {
+                            if (targetOf.get(job) == target) {
+                                done.put(job, pass(main, job));
+                            }
+                        }
+                    }));
                 }
-                for (int i = 0; i < jobs.size(); i++) {
-                    int code;
+                for (java.util.concurrent.Future<?> f : futures) {
                     try {
-                        code = futures.get(i).get();
+                        f.get();
                     } catch (java.util.concurrent.ExecutionException e) {
-                        err.println("autosync: " + jobs.get(i).id() + ": " + rootMessage(e));
-                        code = ExitCode.TRANSFER_FAILED;
+                        err.println("autosync: " + rootMessage(e));
                     }
-                    codes.put(jobs.get(i), code);
-                    exitCode = Math.max(exitCode, code);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                exitCode = Math.max(exitCode, ExitCode.TRANSFER_FAILED);
             } finally {
                 passes.shutdownNow();
+            }
+            for (MirrorJob job : jobs) {
+                int code = done.getOrDefault(job, ExitCode.TRANSFER_FAILED);
+                codes.put(job, code);
+                exitCode = Math.max(exitCode, code);
             }
             String head = options.dryRun ? "autosync (dry run): " : "autosync: ";
             MirrorStats.Snapshot total = MirrorStats.Snapshot.zero();
