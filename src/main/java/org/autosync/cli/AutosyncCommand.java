@@ -32,6 +32,13 @@ public class AutosyncCommand implements Callable<Integer> {
             description = "Bucket to mirror into. Created if it does not exist. Default with --embedded-s3: autosync.")
     String targetContainer;
 
+    @Option(names = "--target", paramLabel = "URI",
+            description = "Fan-out: mirror every SOURCE into each of several targets (repeatable), each with its own "
+                    + "state, retries and summary line: s3://BUCKET[/PREFIX][?endpoint=URL&region=R&profile=P"
+                    + "&access_key_env=VAR&secret_key_env=VAR] or swift://CONTAINER[/PREFIX] (with the --swift_* options). "
+                    + "PREFIX is that target's --target_prefix. Not combinable with --target_container/--target_prefix/--actor.")
+    List<String> targets;
+
     @Option(names = {"--target_prefix", "--target-prefix"}, paramLabel = "PREFIX", defaultValue = "",
             description = "Prefix joined in front of every key with one '/'.")
     String targetPrefix;

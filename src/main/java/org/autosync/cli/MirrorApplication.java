@@ -70,6 +70,10 @@ final class MirrorApplication {
     }
 
     private int runValidated() {
+        boolean fanOut = options.targets != null && !options.targets.isEmpty();
+        if (fanOut) {
+            rejectSingleTargetOptions();
+        }
         boolean integrator = options.providedActor != null || IntegratorActors.isClassName(options.actor);
         if (!integrator && !"s3".equals(options.actor) && !"swift".equals(options.actor)) {
             throw new ConfigurationException("unknown --actor '" + options.actor
@@ -91,6 +95,9 @@ final class MirrorApplication {
         if (mapper.originalWouldHaveLeadingSlash()) {
             LOG.info("keys never start with '/': where the original autosync would have produced '/x', the key is 'x'");
         }
+        if (fanOut) {
+            return runFanOut(sources, filter, deletes);
+        }
         if (integrator) {
             return runIntegrator(sources, mapper, filter, deletes);
         }
@@ -102,8 +109,8 @@ final class MirrorApplication {
     /** {@code --actor=CLASS} or an actor given by a program (see {@link IntegratorActors}). */
     private int runIntegrator(List<Path> sources, KeyMapper mapper, SourceFilter filter, DeletePolicy deletes) {
         IntegratorActors.JobActors actors = IntegratorActors.jobActors(options, System.getenv("PWD"));
-        return runJobs(sources, mapper, filter, deletes, actors.supplier(),
-                options.targetContainer != null ? options.targetContainer : "actor", actors.identity());
+        return runJobs(sources, filter, deletes, List.of(new Target(null, null, mapper, actors.supplier(),
+                options.targetContainer != null ? options.targetContainer : "actor", actors.identity())));
     }
 
     /** {@code --actor=s3}: one {@link S3Actor} per job on one shared, tuned client. */
@@ -127,8 +134,8 @@ final class MirrorApplication {
             String targetIdentity = embedded != null ? "embedded:" + options.embeddedS3.toAbsolutePath().normalize()
                     : options.endpoint != null ? options.endpoint : "aws:" + options.region;
             try (S3Client client = S3ClientFactory.create(clientSettings)) {
-                return runJobs(sources, mapper, filter, deletes, () -> new S3Actor(client, bucket, actorSettings),
-                        bucket, targetIdentity);
+                return runJobs(sources, filter, deletes, List.of(new Target(null, null, mapper,
+                        () -> new S3Actor(client, bucket, actorSettings), bucket, targetIdentity)));
             }
         }
     }
@@ -136,25 +143,161 @@ final class MirrorApplication {
     /** {@code --actor=swift}: one {@link SwiftActor} per job, v1 auth (see {@link SwiftOptions}). */
     private int runSwift(List<Path> sources, KeyMapper mapper, SourceFilter filter, DeletePolicy deletes) {
         SwiftSettings settings = SwiftOptions.settings(options, System.getenv());
-        return runJobs(sources, mapper, filter, deletes, () -> new SwiftActor(settings), settings.container(),
-                "swift:" + settings.authUrl() + "\n" + settings.user());
+        return runJobs(sources, filter, deletes, List.of(new Target(null, null, mapper, () -> new SwiftActor(settings),
+                settings.container(), swiftIdentity(settings))));
     }
 
-    private int runJobs(List<Path> sources, KeyMapper mapper, SourceFilter filter, DeletePolicy deletes,
-                        Supplier<Actor> actors, String bucket, String targetIdentity) {
+    private static String swiftIdentity(SwiftSettings settings) {
+        return "swift:" + settings.authUrl() + "\n" + settings.user();
+    }
+
+    /**
+     * Where one job's files go. {@code name} is null for the single target of the classic flags (job ids
+     * {@code job1}, one summary line); fan-out targets are {@code t1}, {@code t2}, ... (job ids {@code job1-t2}).
+     */
+    private record Target(String name, String label, KeyMapper mapper, Supplier<Actor> actors, String bucket,
+                          String identity) {
+    }
+
+    /** {@code --target} is the fan-out spelling; the single-target flags would be ambiguous next to it. */
+    private void rejectSingleTargetOptions() {
+        if (options.targetContainer != null) {
+            throw new ConfigurationException("--target and --target_container do not combine: give the bucket or container "
+                    + "in each --target URI (s3://BUCKET/PREFIX, swift://CONTAINER/PREFIX)");
+        }
+        if (options.targetPrefix != null && !options.targetPrefix.isEmpty()) {
+            throw new ConfigurationException("--target and --target_prefix do not combine: give the prefix in each --target URI "
+                    + "(s3://BUCKET/PREFIX)");
+        }
+        if (!"s3".equals(options.actor) || options.providedActor != null) {
+            throw new ConfigurationException("--target and --actor do not combine: each --target URI's scheme (s3://, swift://) "
+                    + "chooses its actor");
+        }
+        if (options.embeddedS3 != null) {
+            throw new ConfigurationException("--target and --embedded-s3 do not combine: start the S3 server separately and "
+                    + "name it with s3://BUCKET?endpoint=URL");
+        }
+    }
+
+    /** Fan-out: every source into each {@code --target}, one job per (source, target). */
+    private int runFanOut(List<Path> sources, SourceFilter filter, DeletePolicy deletes) {
+        String sourcePrefix = sourcePrefixArg();
+        List<TargetUri> uris = new ArrayList<>();
+        for (String text : options.targets) {
+            TargetUri uri;
+            try {
+                uri = TargetUri.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(e.getMessage());
+            }
+            for (TargetUri other : uris) {
+                if (other.scheme().equals(uri.scheme()) && other.container().equals(uri.container())
+                        && other.prefix().equals(uri.prefix())
+                        && java.util.Objects.equals(other.params().get("endpoint"), uri.params().get("endpoint"))) {
+                    throw new ConfigurationException("--target " + uri.label() + " is given twice");
+                }
+            }
+            uris.add(uri);
+        }
+        S3ActorSettings actorSettings = actorSettings();
+        List<Target> targets = new ArrayList<>();
+        List<AutoCloseable> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < uris.size(); i++) {
+                TargetUri uri = uris.get(i);
+                KeyMapper mapper;
+                try {
+                    mapper = new KeyMapper(sourcePrefix, uri.prefix());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException("--target " + uri.text() + ": " + e.getMessage());
+                }
+                String name = "t" + (i + 1);
+                if ("s3".equals(uri.scheme())) {
+                    String bucket = uri.container();
+                    BucketNames.violation(bucket).ifPresent(rule -> {
+                        throw new ConfigurationException("--target " + uri.label() + ": invalid bucket name '" + bucket + "': " + rule);
+                    });
+                    String endpoint = uri.params().getOrDefault("endpoint", options.endpoint);
+                    String region = uri.params().getOrDefault("region", options.region);
+                    S3ClientSettings settings;
+                    try {
+                        settings = new S3ClientSettings(endpoint == null ? null : URI.create(endpoint), region,
+                                credentials(uri), options.threads);
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigurationException("--target " + uri.label() + ": " + e.getMessage());
+                    }
+                    S3Client client = S3ClientFactory.create(settings);
+                    clients.add(client);
+                    String identity = endpoint != null ? endpoint : "aws:" + region;
+                    targets.add(new Target(name, uri.label() + (endpoint != null ? " at " + endpoint : ""), mapper,
+                            () -> new S3Actor(client, bucket, actorSettings), bucket, identity));
+                } else {
+                    SwiftSettings settings = swiftSettings(uri.container());
+                    targets.add(new Target(name, uri.label(), mapper, () -> new SwiftActor(settings),
+                            settings.container(), swiftIdentity(settings)));
+                }
+            }
+            return runJobs(sources, filter, deletes, targets);
+        } finally {
+            clients.forEach(MirrorApplication::closeQuietly);
+        }
+    }
+
+    /** {@code access_key_env}/{@code secret_key_env} or {@code profile} of an s3:// target; else the default chain. */
+    private static software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials(TargetUri uri) {
+        String accessVar = uri.params().get("access_key_env");
+        if (accessVar != null) {
+            String secretVar = uri.params().get("secret_key_env");
+            String access = System.getenv(accessVar);
+            String secret = System.getenv(secretVar);
+            if (access == null || access.isBlank() || secret == null || secret.isBlank()) {
+                throw new ConfigurationException("--target " + uri.label() + ": environment variable "
+                        + (access == null || access.isBlank() ? accessVar : secretVar) + " is not set");
+            }
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(access, secret));
+        }
+        String profile = uri.params().get("profile");
+        if (profile != null) {
+            return software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider.create(profile);
+        }
+        return null;
+    }
+
+    /**
+     * The Swift settings for one swift:// target: the --swift_* options and environment as for
+     * {@code --actor=swift}, with the URI's container. (Reuses {@link SwiftOptions} unchanged; the S3-only
+     * options it refuses are hidden from it for the call.)
+     */
+    private SwiftSettings swiftSettings(String container) {
+        String savedContainer = options.targetContainer;
+        String savedEndpoint = options.endpoint;
+        options.targetContainer = container;
+        options.endpoint = null;
+        try {
+            return SwiftOptions.settings(options, System.getenv());
+        } finally {
+            options.targetContainer = savedContainer;
+            options.endpoint = savedEndpoint;
+        }
+    }
+
+    private int runJobs(List<Path> sources, SourceFilter filter, DeletePolicy deletes, List<Target> targets) {
         Main main = new Main();
         main.configure().setName("autosync");
         main.configure().addRoutesBuilder(new MirrorRouteTemplates());
         List<MirrorJob> jobs = new ArrayList<>();
         List<AutoCloseable> closeables = new ArrayList<>();
+        java.util.Map<MirrorJob, Target> targetOf = new java.util.LinkedHashMap<>();
         for (int i = 0; i < sources.size(); i++) {
+          for (Target target : targets) {
             Path source = sources.get(i);
-            JobSpec spec = new JobSpec("job" + (i + 1), source, mapper, filter, options.followSymlinks,
+            String id = "job" + (i + 1) + (target.name() == null ? "" : "-" + target.name());
+            JobSpec spec = new JobSpec(id, source, target.mapper(), filter, options.followSymlinks,
                     options.dryRun, options.threads, !options.once, options.interval, options.reconcileInterval,
                     deletes, options.settleTime, options.watch);
-            Actor actor = actors.get();
+            Actor actor = target.actors().get();
             MirrorJob job = new MirrorJob(spec, actor,
-                    new MvStoreSyncState(stateFile(targetIdentity, bucket, spec.scopePrefix(), source)));
+                    new MvStoreSyncState(stateFile(target.identity(), target.bucket(), spec.scopePrefix(), source)));
             closeables.add(job::stop);
             try {
                 job.start();
@@ -164,12 +307,14 @@ final class MirrorApplication {
             }
             closeables.add(actor);
             jobs.add(job);
+            targetOf.put(job, target);
             job.registryBeans().forEach(main::bind);
             main.configure().addRoutesBuilder(job.routes());
             LOG.info("{}: {} -> {} under '{}'{}", spec.id(), source, actor.describe(), spec.scopePrefix(),
                     options.dryRun ? " (dry run)" : "");
+          }
         }
-        OnceRun onceRun = options.once ? new OnceRun(jobs) : null;
+        OnceRun onceRun = options.once ? new OnceRun(jobs, targetOf, targets) : null;
         if (onceRun != null) {
             main.addMainListener(onceRun);
         }
@@ -202,46 +347,115 @@ final class MirrorApplication {
         return onceRun != null ? onceRun.exitCode : ExitCode.OK;
     }
 
-    /** Runs one reconciliation pass per job right after Camel started, prints the summary, then ends main. */
+    /**
+     * Runs one reconciliation pass per job right after Camel started, prints the summary, then ends main.
+     * Each target's passes run in a thread of their own, so a slow or unreachable target delays only its own
+     * jobs; with several targets there is one summary line per target plus a total, and the exit code is the worst.
+     */
     private final class OnceRun extends MainListenerSupport {
         private final List<MirrorJob> jobs;
+        private final java.util.Map<MirrorJob, Target> targetOf;
+        private final List<Target> targets;
         private int exitCode = ExitCode.OK;
 
-        OnceRun(List<MirrorJob> jobs) {
+        OnceRun(List<MirrorJob> jobs, java.util.Map<MirrorJob, Target> targetOf, List<Target> targets) {
             this.jobs = jobs;
+            this.targetOf = targetOf;
+            this.targets = targets;
+        }
+
+        /** One job's pass: its exit code contribution. */
+        private int pass(Main main, MirrorJob job) {
+            int code = ExitCode.OK;
+            try {
+                main.getCamelTemplate().requestBody(MirrorRouteTemplates.reconcileUri(job.id()), (Object) null);
+                if (job.lastPassIncomplete()) {
+                    code = Math.max(code, ExitCode.TRANSFER_FAILED);
+                }
+                if (job.health().status() == JobHealth.Status.RAIL_TRIPPED) {
+                    // the pass logged the one line that says why, with the numbers
+                    code = Math.max(code, ExitCode.SAFETY_RAIL);
+                }
+            } catch (CamelExecutionException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                boolean config = job.actor().isConfigurationError(cause);
+                err.println("autosync: " + job.id() + " (" + job.spec().source() + "): " + job.actor().explain(cause));
+                code = Math.max(code, config ? ExitCode.CONFIG_ERROR : ExitCode.TRANSFER_FAILED);
+            } catch (Exception e) {
+                err.println("autosync: " + job.id() + " (" + job.spec().source() + "): " + rootMessage(e));
+                code = Math.max(code, ExitCode.TRANSFER_FAILED);
+            }
+            if (job.stats().snapshot().failed() > 0) {
+                code = Math.max(code, ExitCode.TRANSFER_FAILED);
+            }
+            return code;
         }
 
         @Override
-        public void afterStart(BaseMainSupport main) {
-            MirrorStats.Snapshot total = MirrorStats.Snapshot.zero();
+        public void afterStart(BaseMainSupport base) {
+            Main main = (Main) base;
+            java.util.Map<MirrorJob, Integer> codes = new java.util.LinkedHashMap<>();
+            // one thread per target: its sources' passes one after another (as with a single target, where
+            // this is exactly the old sequential run), the targets side by side
+            java.util.concurrent.ExecutorService passes = java.util.concurrent.Executors.newFixedThreadPool(
+                    targets.size(), r -> {
+                        Thread t = new Thread(r, "autosync-once-pass");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            java.util.concurrent.ConcurrentMap<MirrorJob, Integer> done = new java.util.concurrent.ConcurrentHashMap<>();
             try {
-                for (MirrorJob job : jobs) {
-                    try {
-                        ((Main) main).getCamelTemplate().requestBody(MirrorRouteTemplates.reconcileUri(job.id()), (Object) null);
-                        if (job.lastPassIncomplete()) {
-                            exitCode = Math.max(exitCode, ExitCode.TRANSFER_FAILED);
+                List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+                for (Target target : targets) {
+                    futures.add(passes.submit(() -> {
+                        for (MirrorJob job : jobs) {
+                            if (targetOf.get(job) == target) {
+                                done.put(job, pass(main, job));
+                            }
                         }
-                        if (job.health().status() == JobHealth.Status.RAIL_TRIPPED) {
-                            // the pass logged the one line that says why, with the numbers
-                            exitCode = Math.max(exitCode, ExitCode.SAFETY_RAIL);
-                        }
-                    } catch (CamelExecutionException e) {
-                        Throwable cause = e.getCause() != null ? e.getCause() : e;
-                        boolean config = job.actor().isConfigurationError(cause);
-                        err.println("autosync: " + job.id() + " (" + job.spec().source() + "): " + job.actor().explain(cause));
-                        exitCode = Math.max(exitCode, config ? ExitCode.CONFIG_ERROR : ExitCode.TRANSFER_FAILED);
-                    }
-                    total = total.plus(job.stats().snapshot());
+                    }));
                 }
-            } catch (Exception e) {
-                err.println("autosync: " + rootMessage(e));
-                exitCode = Math.max(exitCode, ExitCode.TRANSFER_FAILED);
+                for (java.util.concurrent.Future<?> f : futures) {
+                    try {
+                        f.get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        err.println("autosync: " + rootMessage(e));
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                passes.shutdownNow();
             }
-            if (total.failed() > 0) {
-                exitCode = Math.max(exitCode, ExitCode.TRANSFER_FAILED);
+            for (MirrorJob job : jobs) {
+                int code = done.getOrDefault(job, ExitCode.TRANSFER_FAILED);
+                codes.put(job, code);
+                exitCode = Math.max(exitCode, code);
             }
-            out.println((options.dryRun ? "autosync (dry run): " : "autosync: ") + total);
-            ((Main) main).completed();
+            String head = options.dryRun ? "autosync (dry run): " : "autosync: ";
+            MirrorStats.Snapshot total = MirrorStats.Snapshot.zero();
+            for (MirrorJob job : jobs) {
+                total = total.plus(job.stats().snapshot());
+            }
+            boolean fanOut = targets.size() > 1 || targets.get(0).name() != null;
+            if (fanOut) {
+                for (Target target : targets) {
+                    MirrorStats.Snapshot sum = MirrorStats.Snapshot.zero();
+                    int code = ExitCode.OK;
+                    for (MirrorJob job : jobs) {
+                        if (targetOf.get(job) == target) {
+                            sum = sum.plus(job.stats().snapshot());
+                            code = Math.max(code, codes.getOrDefault(job, ExitCode.TRANSFER_FAILED));
+                        }
+                    }
+                    out.println(head + target.name() + " " + target.label() + ": "
+                            + (code == ExitCode.OK ? "in sync" : "FAILED (exit " + code + ")") + ", " + sum);
+                }
+                out.println(head + "total over " + targets.size() + " targets: " + total);
+            } else {
+                out.println(head + total);
+            }
+            main.completed();
         }
     }
 
@@ -271,15 +485,18 @@ final class MirrorApplication {
     }
 
     private KeyMapper keyMapper() {
-        String pwd = System.getenv("PWD");
         try {
-            String sourcePrefix = options.sourcePrefix == null ? null
-                    : KeyMapper.absoluteFromLogicalPwd(options.sourcePrefix, pwd).toString()
-                            + (options.sourcePrefix.endsWith("/") ? "/" : "");
-            return new KeyMapper(sourcePrefix, options.targetPrefix);
+            return new KeyMapper(sourcePrefixArg(), options.targetPrefix);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage());
         }
+    }
+
+    /** --source_prefix made absolute against $PWD (a trailing '/' kept), or null. */
+    private String sourcePrefixArg() {
+        return options.sourcePrefix == null ? null
+                : KeyMapper.absoluteFromLogicalPwd(options.sourcePrefix, System.getenv("PWD")).toString()
+                        + (options.sourcePrefix.endsWith("/") ? "/" : "");
     }
 
     private List<Path> sourceDirectories(KeyMapper mapper) {
