@@ -418,6 +418,23 @@ public final class SwiftActor implements Actor {
         return failures;
     }
 
+    // ---------------------------------------------------------------- copy (--backup_prefix)
+
+    /**
+     * Server-side copy ({@code X-Copy-From}) with the object's metadata. A Static Large Object is copied
+     * as its content, which the cluster refuses above its maximum object size: that copy fails, and so
+     * the object is not deleted (the caller never deletes what it could not back up).
+     */
+    @Override
+    public void copy(String fromKey, String toKey) throws IOException {
+        HttpResponse<String> r = client.send("PUT", SwiftClient.encodePath(settings.container(), toKey), null,
+                Map.of("X-Copy-From", SwiftClient.encodePath(settings.container(), fromKey)),
+                null, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new SwiftException(r.statusCode(), "COPY " + fromKey + " to " + toKey, r.body());
+        }
+    }
+
     // ---------------------------------------------------------------- metadata
 
     @Override

@@ -106,6 +106,18 @@ public abstract class ActorContract {
     }
 
     @Test
+    void copyKeepsContentAndMtimeForBackups() throws Exception {
+        Path f = file("c", "kept as a backup");
+        actor.upload(new Upload("dir/c", f, Files.size(f), MTIME, null, Map.of()));
+
+        actor.copy("dir/c", "backup/dir/c");
+
+        assertThat(read(container, "backup/dir/c")).isEqualTo("kept as a backup".getBytes());
+        assertThat(actor.storedMtimeMillis("backup/dir/c")).contains(MTIME);
+        assertThat(read(container, "dir/c")).isEqualTo("kept as a backup".getBytes());
+    }
+
+    @Test
     void uploadOverwriteAndDelete() throws Exception {
         Path f = file("v", "version one");
         String etag1 = actor.upload(new Upload("dir/k", f, Files.size(f), MTIME, "text/plain", Map.of()));
