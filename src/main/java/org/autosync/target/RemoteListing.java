@@ -18,4 +18,24 @@ public interface RemoteListing extends Iterator<RemoteObject>, AutoCloseable {
     @Override
     default void close() {
     }
+
+    /** A listing of objects already at hand, e.g. for an actor whose backend answers in one piece. */
+    static RemoteListing of(Iterator<RemoteObject> objects, boolean sorted) {
+        return new RemoteListing() {
+            @Override
+            public boolean alreadySorted() {
+                return sorted;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return objects.hasNext();
+            }
+
+            @Override
+            public RemoteObject next() {
+                return objects.next();
+            }
+        };
+    }
 }

@@ -248,22 +248,7 @@ class IntegratorActorTest {
             });
             Collections.reverse(all);
             var it = all.iterator();
-            return new RemoteListing() {
-                @Override
-                public boolean alreadySorted() {
-                    return false;
-                }
-
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public RemoteObject next() {
-                    return it.next();
-                }
-            };
+            return RemoteListing.of(it, false);
         }
 
         @Override

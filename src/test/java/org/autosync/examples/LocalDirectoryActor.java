@@ -106,22 +106,7 @@ public class LocalDirectoryActor implements Actor {
             }
         }
         Iterator<RemoteObject> it = objects.iterator(); // file system order: not S3 key order
-        return new RemoteListing() {
-            @Override
-            public boolean alreadySorted() {
-                return false;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return it.hasNext();
-            }
-
-            @Override
-            public RemoteObject next() {
-                return it.next();
-            }
-        };
+        return RemoteListing.of(it, false);
     }
 
     @Override

@@ -15,16 +15,12 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.autosync.testing.S3Fixture;
 import org.autosync.embedded.EmbeddedS3;
-import org.autosync.target.s3.S3ClientFactory;
-import org.autosync.target.s3.S3ClientSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -35,28 +31,17 @@ class MirrorJarIT {
 
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
-    @TempDir
-    static Path serverDir;
-    private static EmbeddedS3 s3;
-    private static S3Client client;
+    @RegisterExtension
+    static final S3Fixture fixture = new S3Fixture();
+    private static final EmbeddedS3 s3 = fixture.server;
+    private static final S3Client client = fixture.client;
 
     @TempDir
     Path work;
     private Path stateDir;
     private String bucket;
 
-    @BeforeAll
-    static void startServer() {
-        s3 = EmbeddedS3.start(serverDir);
-        client = S3ClientFactory.create(new S3ClientSettings(s3.endpoint(), s3.region(),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())), 4));
-    }
 
-    @AfterAll
-    static void stopServer() {
-        client.close();
-        s3.close();
-    }
 
     @BeforeEach
     void freshBucket() throws IOException {

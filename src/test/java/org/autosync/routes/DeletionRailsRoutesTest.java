@@ -15,6 +15,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.autosync.testing.S3Fixture;
 import org.autosync.job.JobHealth;
 import org.autosync.job.MirrorJob;
 import org.autosync.safety.DeletePolicy;
@@ -24,9 +25,8 @@ import org.autosync.target.RemoteListing;
 import org.autosync.target.Upload;
 import org.autosync.target.s3.S3Actor;
 import org.autosync.target.s3.S3ActorSettings;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,9 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeletionRailsRoutesTest {
 
-    @TempDir
-    static Path serverDir;
-    private static S3Fixture s3;
+    @RegisterExtension
+    static final S3Fixture s3 = new S3Fixture();
 
     @TempDir
     Path work;
@@ -47,15 +46,7 @@ class DeletionRailsRoutesTest {
     private String bucket;
     private Path source;
 
-    @BeforeAll
-    static void startServer() {
-        s3 = new S3Fixture(serverDir);
-    }
 
-    @AfterAll
-    static void stopServer() {
-        s3.close();
-    }
 
     @AfterEach
     void stopContext() throws Exception {

@@ -20,6 +20,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.autosync.testing.S3Fixture;
 import org.autosync.embedded.EmbeddedS3;
 import org.autosync.job.JobHealth;
 import org.autosync.job.MirrorJob;
@@ -31,9 +32,8 @@ import org.autosync.target.RemoteListing;
 import org.autosync.target.Upload;
 import org.autosync.target.s3.S3Actor;
 import org.autosync.target.s3.S3ActorSettings;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,9 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultsRoutesTest {
 
-    @TempDir
-    static Path serverDir;
-    private static S3Fixture s3;
+    @RegisterExtension
+    static final S3Fixture s3 = new S3Fixture();
 
     @TempDir
     Path work;
@@ -54,15 +53,7 @@ class FaultsRoutesTest {
     private Path source;
     private String bucket;
 
-    @BeforeAll
-    static void startServer() {
-        s3 = new S3Fixture(serverDir);
-    }
 
-    @AfterAll
-    static void stopServer() {
-        s3.close();
-    }
 
     @AfterEach
     void stopContext() throws Exception {

@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.autosync.testing.S3Fixture;
 import org.autosync.embedded.EmbeddedS3;
 import org.autosync.job.MirrorJob;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -32,22 +32,13 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 class HalfWrittenFilesTest extends CamelTestSupport {
 
-    @TempDir
-    static Path serverDir;
-    private static S3Fixture s3;
+    @RegisterExtension
+    static final S3Fixture s3 = new S3Fixture();
 
     @TempDir
     Path work;
 
-    @BeforeAll
-    static void startServer() {
-        s3 = new S3Fixture(serverDir);
-    }
 
-    @AfterAll
-    static void stopServer() {
-        s3.close();
-    }
 
     @Override
     public boolean isUseAdviceWith() {

@@ -12,10 +12,10 @@ import java.util.Map;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.autosync.testing.S3Fixture;
 import org.autosync.embedded.EmbeddedS3;
 import org.autosync.job.MirrorJob;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,9 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MirrorRoutesTest extends CamelTestSupport {
 
-    @TempDir
-    static Path serverDir;
-    private static S3Fixture s3;
+    @RegisterExtension
+    static final S3Fixture s3 = new S3Fixture();
 
     @TempDir
     Path work;
@@ -35,15 +34,7 @@ class MirrorRoutesTest extends CamelTestSupport {
     private String bucket;
     private MirrorJob job;
 
-    @BeforeAll
-    static void startServer() {
-        s3 = new S3Fixture(serverDir);
-    }
 
-    @AfterAll
-    static void stopServer() {
-        s3.close();
-    }
 
     @Override
     public boolean isUseAdviceWith() {

@@ -23,6 +23,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.autosync.testing.S3Fixture;
 import org.autosync.job.MirrorJob;
 import software.amazon.awssdk.core.sync.RequestBody;
 

@@ -18,13 +18,13 @@ import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.autosync.testing.S3Fixture;
 import org.autosync.job.JobHealth;
 import org.autosync.job.MirrorJob;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.watch.WatchStarter;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -37,9 +37,8 @@ class WatchRoutesTest {
 
     private static final Duration NO_RESCAN = Duration.ofHours(1);
 
-    @TempDir
-    static Path serverDir;
-    private static S3Fixture s3;
+    @RegisterExtension
+    static final S3Fixture s3 = new S3Fixture();
 
     @TempDir
     Path work;
@@ -47,15 +46,7 @@ class WatchRoutesTest {
     private String bucket;
     private Path source;
 
-    @BeforeAll
-    static void startServer() {
-        s3 = new S3Fixture(serverDir);
-    }
 
-    @AfterAll
-    static void stopServer() {
-        s3.close();
-    }
 
     @AfterEach
     void stopContext() throws Exception {

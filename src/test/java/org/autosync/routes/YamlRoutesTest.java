@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
+import org.autosync.testing.S3Fixture;
 import org.autosync.job.JobSpec;
 import org.autosync.job.MirrorJob;
 import org.autosync.keys.KeyMapper;
