@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 import java.util.function.Supplier;
 
-import org.autosync.target.Actor;
+import org.autosync.targets.Actor;
 import picocli.CommandLine;
 
 /** Entry point of the standalone jar. */

@@ -55,7 +55,7 @@ public class AutosyncCommand implements Callable<Integer> {
 
     @Option(names = "--actor", paramLabel = "NAME", defaultValue = "s3",
             description = "Target backend: s3, swift, or the fully qualified name of a class on the classpath that "
-                    + "implements org.autosync.target.Actor (an integrator actor).")
+                    + "implements org.autosync.targets.Actor (an integrator actor).")
     String actor;
 
     @Option(names = "--endpoint", paramLabel = "URL",
@@ -179,7 +179,7 @@ public class AutosyncCommand implements Callable<Integer> {
                     + "Default: $OS_USER_DOMAIN_NAME, else Default.")
     String swiftDomain;
 
-    /** The actor a program gave to {@link Autosync#run(org.autosync.target.Actor, String...)}; not an option. */
+    /** The actor a program gave to {@link Autosync#run(org.autosync.targets.Actor, String...)}; not an option. */
     ProvidedActor providedActor;
 
     @Override

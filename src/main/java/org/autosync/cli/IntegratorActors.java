@@ -23,7 +23,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PropertyBindingSupport;
 import org.autosync.cli.MirrorApplication.ConfigurationException;
 import org.autosync.keys.KeyMapper;
-import org.autosync.target.Actor;
+import org.autosync.targets.Actor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

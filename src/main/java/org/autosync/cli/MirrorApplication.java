@@ -28,13 +28,13 @@ import org.autosync.local.TempFileNames;
 import org.autosync.routes.MirrorRouteTemplates;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.state.MvStoreSyncState;
-import org.autosync.target.Actor;
-import org.autosync.target.s3.S3Actor;
-import org.autosync.target.s3.S3ActorSettings;
-import org.autosync.target.s3.S3ClientFactory;
-import org.autosync.target.s3.S3ClientSettings;
-import org.autosync.target.swift.SwiftActor;
-import org.autosync.target.swift.SwiftSettings;
+import org.autosync.targets.Actor;
+import org.autosync.targets.s3.S3Actor;
+import org.autosync.targets.s3.S3ActorSettings;
+import org.autosync.targets.s3.S3ClientFactory;
+import org.autosync.targets.s3.S3ClientSettings;
+import org.autosync.targets.swift.SwiftActor;
+import org.autosync.targets.swift.SwiftSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -77,7 +77,7 @@ final class MirrorApplication {
         boolean integrator = options.providedActor != null || IntegratorActors.isClassName(options.actor);
         if (!integrator && !"s3".equals(options.actor) && !"swift".equals(options.actor)) {
             throw new ConfigurationException("unknown --actor '" + options.actor
-                    + "': use s3, swift or the fully qualified name of a class implementing org.autosync.target.Actor");
+                    + "': use s3, swift or the fully qualified name of a class implementing org.autosync.targets.Actor");
         }
         if (!integrator && (options.actorOptions != null || options.propertiesFile != null)) {
             throw new ConfigurationException("--actor_option and --properties are for --actor=CLASS (integrator actors)");

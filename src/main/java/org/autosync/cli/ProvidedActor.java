@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import org.autosync.target.Actor;
-import org.autosync.target.RemoteListing;
-import org.autosync.target.Upload;
+import org.autosync.targets.Actor;
+import org.autosync.targets.RemoteListing;
+import org.autosync.targets.Upload;
 
 /**
  * An actor a program handed to {@link Autosync#run}: either one instance, shared by every source's job and left

@@ -3,7 +3,7 @@ package org.autosync.cli;
 import java.net.URI;
 import java.util.Map;
 
-import org.autosync.target.swift.SwiftSettings;
+import org.autosync.targets.swift.SwiftSettings;
 
 /** {@code --actor=swift} options, with python-swiftclient's environment variables as fallbacks. */
 final class SwiftOptions {

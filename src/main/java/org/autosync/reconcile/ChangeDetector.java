@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 import org.autosync.local.LocalFile;
 import org.autosync.state.SyncRecord;
 import org.autosync.state.SyncState;
-import org.autosync.target.Actor;
-import org.autosync.target.RemoteObject;
+import org.autosync.targets.Actor;
+import org.autosync.targets.RemoteObject;
 
 /**
  * Decides whether a file present on both sides must be uploaded.

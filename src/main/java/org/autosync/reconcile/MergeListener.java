@@ -1,7 +1,7 @@
 package org.autosync.reconcile;
 
 import org.autosync.local.LocalFile;
-import org.autosync.target.RemoteObject;
+import org.autosync.targets.RemoteObject;
 
 /**
  * Receives the outcome of a {@link SortedMerge}, once per key, in key order. Outcomes are provisional until

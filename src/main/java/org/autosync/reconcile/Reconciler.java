@@ -19,9 +19,9 @@ import org.autosync.local.SourceFilter;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.safety.DeletionGate;
 import org.autosync.state.SyncState;
-import org.autosync.target.Actor;
-import org.autosync.target.RemoteListing;
-import org.autosync.target.RemoteObject;
+import org.autosync.targets.Actor;
+import org.autosync.targets.RemoteListing;
+import org.autosync.targets.RemoteObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,7 @@ package org.autosync.reconcile;
 import org.autosync.keys.S3KeyOrder;
 import org.autosync.local.LocalFile;
 import org.autosync.reconcile.UnsortedListingException.Side;
-import org.autosync.target.RemoteObject;
+import org.autosync.targets.RemoteObject;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;

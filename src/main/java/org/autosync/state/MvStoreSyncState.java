@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import org.apache.camel.support.service.ServiceSupport;
-import org.autosync.target.MultipartJournal;
+import org.autosync.targets.MultipartJournal;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;

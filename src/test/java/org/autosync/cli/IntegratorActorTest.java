@@ -20,10 +20,10 @@ import java.util.stream.Stream;
 
 import org.autosync.examples.LocalDirectoryActor;
 import org.autosync.keys.S3KeyOrder;
-import org.autosync.target.Actor;
-import org.autosync.target.RemoteListing;
-import org.autosync.target.RemoteObject;
-import org.autosync.target.Upload;
+import org.autosync.targets.Actor;
+import org.autosync.targets.RemoteListing;
+import org.autosync.targets.RemoteObject;
+import org.autosync.targets.Upload;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -170,7 +170,7 @@ class IntegratorActorTest {
         assertThat(stderr).contains("--actor=com.example.NoSuchActor: no such class on the classpath");
 
         assertThat(run(null, "--actor=java.lang.String")).isEqualTo(2);
-        assertThat(stderr).contains("does not implement org.autosync.target.Actor");
+        assertThat(stderr).contains("does not implement org.autosync.targets.Actor");
 
         assertThat(run(null, "--actor=" + NoDefaultConstructor.class.getName())).isEqualTo(2);
         assertThat(stderr).contains("has no public no-argument constructor");

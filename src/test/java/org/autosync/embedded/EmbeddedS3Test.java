@@ -9,8 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 
-import org.autosync.target.s3.S3ClientFactory;
-import org.autosync.target.s3.S3ClientSettings;
+import org.autosync.targets.s3.S3ClientFactory;
+import org.autosync.targets.s3.S3ClientSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

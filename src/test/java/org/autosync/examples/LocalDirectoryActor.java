@@ -22,10 +22,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 
-import org.autosync.target.Actor;
-import org.autosync.target.RemoteListing;
-import org.autosync.target.RemoteObject;
-import org.autosync.target.Upload;
+import org.autosync.targets.Actor;
+import org.autosync.targets.RemoteListing;
+import org.autosync.targets.RemoteObject;
+import org.autosync.targets.Upload;
 
 /**
  * An example integrator actor: mirrors into another local directory (a mounted share, a second disk). Each key

@@ -3,8 +3,8 @@ package org.autosync.examples;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.autosync.target.Actor;
-import org.autosync.target.contract.ActorContract;
+import org.autosync.targets.Actor;
+import org.autosync.targets.contract.ActorContract;
 
 /** The example integrator actor passes the same contract as the built-in ones. */
 class LocalDirectoryActorContractTest extends ActorContract {

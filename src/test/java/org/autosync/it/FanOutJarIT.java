@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.autosync.embedded.EmbeddedS3;
-import org.autosync.target.s3.S3ClientFactory;
-import org.autosync.target.s3.S3ClientSettings;
-import org.autosync.target.swift.SwiftCluster;
-import org.autosync.target.swift.SwiftTestClient;
+import org.autosync.targets.s3.S3ClientFactory;
+import org.autosync.targets.s3.S3ClientSettings;
+import org.autosync.targets.swift.SwiftCluster;
+import org.autosync.targets.swift.SwiftTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.autosync.target.swift.SwiftCluster;
-import org.autosync.target.swift.SwiftTestClient;
+import org.autosync.targets.swift.SwiftCluster;
+import org.autosync.targets.swift.SwiftTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.autosync.target.swift.SwiftCluster;
-import org.autosync.target.swift.SwiftTestClient;
+import org.autosync.targets.swift.SwiftCluster;
+import org.autosync.targets.swift.SwiftTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;

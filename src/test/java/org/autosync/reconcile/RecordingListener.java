@@ -1,7 +1,7 @@
 package org.autosync.reconcile;
 
 import org.autosync.local.LocalFile;
-import org.autosync.target.RemoteObject;
+import org.autosync.targets.RemoteObject;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package org.autosync.reconcile;
 
 import org.autosync.local.LocalFile;
 import org.autosync.reconcile.UnsortedListingException.Side;
-import org.autosync.target.RemoteObject;
+import org.autosync.targets.RemoteObject;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

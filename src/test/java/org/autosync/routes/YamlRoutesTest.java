@@ -16,8 +16,8 @@ import org.autosync.job.MirrorJob;
 import org.autosync.keys.KeyMapper;
 import org.autosync.local.SourceFilter;
 import org.autosync.state.MvStoreSyncState;
-import org.autosync.target.s3.S3Actor;
-import org.autosync.target.s3.S3ActorSettings;
+import org.autosync.targets.s3.S3Actor;
+import org.autosync.targets.s3.S3ActorSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,0 +1,18 @@
+package org.autosync.targets;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What to put where.
+ *
+ * @param key          target object key
+ * @param file         local file to stream from
+ * @param size         size of the file when it was examined
+ * @param mtimeMillis  last-modified time of the file when it was examined
+ * @param contentType  MIME type, or null for the target's default
+ * @param metadata     extra user metadata (the actor adds the mtime itself)
+ */
+public record Upload(String key, Path file, long size, long mtimeMillis, String contentType,
+                     Map<String, String> metadata) {
+}

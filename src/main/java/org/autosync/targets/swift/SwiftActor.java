@@ -1,0 +1,509 @@
+package org.autosync.targets.swift;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import org.autosync.targets.Actor;
+import org.autosync.targets.RemoteListing;
+import org.autosync.targets.RemoteObject;
+import org.autosync.targets.Upload;
+import org.autosync.targets.s3.FileChangedException;
+import org.autosync.targets.s3.S3Mtime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Actor} for OpenStack Swift, on the Swift API with v1 (tempauth-style) authentication, over
+ * {@code java.net.http.HttpClient}. Not on camel-openstack/openstack4j: that has Keystone only, keeps its
+ * session per thread (fails on consumer threads), does not page listings, sets no metadata and has no large
+ * objects.
+ *
+ * <ul>
+ *   <li><b>List</b>: {@link SwiftListing}, marker paging, lazily; a missing container is created on the first
+ *       listing (unless {@link SwiftSettings#createContainerIfMissing()} is off).</li>
+ *   <li><b>Upload</b>: streamed from the file with {@code ETag} = its MD5 (computed in a first streaming read;
+ *       Swift verifies it and answers 422 on a mismatch, e.g. when the file changed in between) and the
+ *       source mtime as {@code X-Object-Meta-Mtime} in rclone's format ({@link S3Mtime}). Files above the
+ *       large-object threshold (default: the cluster's {@code max_file_size} from {@code GET /info}) become
+ *       Static Large Objects: segments, each with its own MD5, go one after another into
+ *       {@code <container>_segments} as {@code <key>/slo/<upload id>/<8-digit index>} (the convention of
+ *       python-swiftclient and rclone: the mirrored container's listing stays clean), then the manifest is
+ *       PUT with the metadata. Segments of a replaced or deleted SLO are removed afterwards.</li>
+ *   <li><b>Delete</b>: bulk delete ({@code POST ?bulk-delete}) when {@code /info} offers it, else one DELETE
+ *       per key; a missing key is not an error; per-key errors come back as {@link DeleteFailure}s.</li>
+ * </ul>
+ *
+ * <p>Thread-safe.
+ */
+public final class SwiftActor implements Actor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SwiftActor.class);
+    private static final long GIB = 1024L * 1024 * 1024;
+    private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+    static final String SLO_MARKER = "/slo/";
+
+    private final SwiftSettings settings;
+    private final SwiftClient client;
+    /** Whether the segments container is known to exist; null = not checked yet. */
+    private volatile Boolean segmentsContainerExists;
+
+    public SwiftActor(SwiftSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.client = new SwiftClient(settings);
+    }
+
+    public SwiftSettings settings() {
+        return settings;
+    }
+
+    /** Package-private access for tests (token invalidation, login count). */
+    SwiftClient client() {
+        return client;
+    }
+
+    // ---------------------------------------------------------------- list
+
+    @Override
+    public RemoteListing list(String prefix) {
+        try {
+            List<RemoteObject> first = SwiftListing.fetchPage(client, settings.container(), prefix, null,
+                    settings.listLimit());
+            if (first == null) {
+                if (settings.createContainerIfMissing()) {
+                    createContainer(settings.container());
+                    LOG.info("created container {}", settings.container());
+                } else {
+                    LOG.info("container {} does not exist (not created: creation is off); listing it as empty",
+                            settings.container());
+                }
+                first = List.of();
+            }
+            return new SwiftListing(client, settings.container(), prefix, settings.listLimit(), first);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void createContainer(String container) throws IOException {
+        HttpResponse<String> r = client.send("PUT", SwiftClient.encodePath(container, null), null, Map.of(), null,
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new SwiftException(r.statusCode(), "PUT container " + container, r.body());
+        }
+    }
+
+    // ---------------------------------------------------------------- upload
+
+    @Override
+    public String upload(Upload upload) throws IOException {
+        Objects.requireNonNull(upload, "upload");
+        long threshold = settings.largeThreshold() > 0 ? settings.largeThreshold()
+                : client.capabilities().maxFileSize();
+        String etag;
+        String keepSegments = null;
+        if (upload.size() > threshold) {
+            String uploadId = System.currentTimeMillis() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+            keepSegments = upload.key() + SLO_MARKER + uploadId + "/";
+            etag = uploadLarge(upload, keepSegments);
+        } else {
+            etag = uploadSingle(upload);
+        }
+        removeStaleSegments(upload.key(), keepSegments);
+        return etag;
+    }
+
+    private Map<String, String> objectHeaders(Upload upload) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", upload.contentType() != null ? upload.contentType() : DEFAULT_CONTENT_TYPE);
+        if (upload.metadata() != null) {
+            upload.metadata().forEach((k, v) -> headers.put("X-Object-Meta-" + k, v));
+        }
+        headers.put("X-Object-Meta-" + S3Mtime.KEY, S3Mtime.format(upload.mtimeMillis()));
+        return headers;
+    }
+
+    private String uploadSingle(Upload upload) throws IOException {
+        String md5 = md5(upload, 0, upload.size());
+        Map<String, String> headers = objectHeaders(upload);
+        headers.put("ETag", md5);
+        String etag = put(upload, SwiftClient.encodePath(settings.container(), upload.key()), null, headers,
+                SwiftClient.fileRange(upload.file(), 0, upload.size()));
+        checkSizeUnchanged(upload);
+        return etag;
+    }
+
+    private String uploadLarge(Upload upload, String segmentPrefix) throws IOException {
+        SwiftClient.Capabilities caps = client.capabilities();
+        long segment = settings.segmentSize() > 0 ? settings.segmentSize() : Math.min(caps.maxFileSize(), GIB);
+        long minForCount = (upload.size() + caps.maxManifestSegments() - 1) / caps.maxManifestSegments();
+        segment = Math.max(segment, minForCount);
+        if (segment > caps.maxFileSize()) {
+            throw new IOException(upload.key() + " is too large for this cluster: " + upload.size() + " bytes need more than "
+                    + caps.maxManifestSegments() + " segments of at most " + caps.maxFileSize() + " bytes");
+        }
+        String segContainer = settings.segmentsContainer();
+        if (!Boolean.TRUE.equals(segmentsContainerExists)) {
+            createContainer(segContainer);
+            segmentsContainerExists = true;
+        }
+        ArrayNode manifest = SwiftClient.JSON.createArrayNode();
+        List<String> written = new ArrayList<>();
+        try {
+            int index = 0;
+            for (long offset = 0; offset < upload.size(); offset += segment, index++) {
+                long length = Math.min(segment, upload.size() - offset);
+                String name = segmentPrefix + String.format("%08d", index);
+                String md5 = md5(upload, offset, length);
+                Map<String, String> headers = new LinkedHashMap<>();
+                headers.put("ETag", md5);
+                headers.put("Content-Type", DEFAULT_CONTENT_TYPE);
+                put(upload, SwiftClient.encodePath(segContainer, name), null, headers,
+                        SwiftClient.fileRange(upload.file(), offset, length));
+                written.add(name);
+                manifest.addObject().put("path", "/" + segContainer + "/" + name).put("etag", md5)
+                        .put("size_bytes", length);
+            }
+            checkSizeUnchanged(upload);
+            byte[] json = SwiftClient.JSON.writeValueAsBytes(manifest);
+            return put(upload, SwiftClient.encodePath(settings.container(), upload.key()),
+                    SwiftClient.query("multipart-manifest", "put"), objectHeaders(upload),
+                    () -> HttpRequest.BodyPublishers.ofByteArray(json));
+        } catch (IOException | RuntimeException e) {
+            if (!written.isEmpty()) {
+                List<DeleteFailure> left = deleteNames(segContainer, written);
+                if (!left.isEmpty()) {
+                    LOG.warn("{} segments of the failed upload of {} could not be removed from {}", left.size(),
+                            upload.key(), segContainer);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private String put(Upload upload, String path, String query, Map<String, String> headers, SwiftClient.Body body)
+            throws IOException {
+        HttpResponse<String> r;
+        try {
+            r = client.send("PUT", path, query, headers, body, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            if (Files.size(upload.file()) != upload.size()) {
+                throw new FileChangedException(upload.file(), "now " + Files.size(upload.file()) + " bytes, expected "
+                        + upload.size());
+            }
+            throw e;
+        }
+        if (r.statusCode() == 404 && query == null && settings.createContainerIfMissing()) {
+            // the container (or the segments container) went missing: create it once and retry
+            createContainer(path.substring(1, path.indexOf('/', 1)));
+            r = client.send("PUT", path, query, headers, body, HttpResponse.BodyHandlers.ofString());
+        }
+        if (r.statusCode() == 422) {
+            throw new FileChangedException(upload.file(), "its content no longer matches the MD5 computed just before"
+                    + " the upload of " + upload.key());
+        }
+        if (r.statusCode() / 100 != 2) {
+            throw new SwiftException(r.statusCode(), "PUT " + upload.key(), r.body());
+        }
+        return r.headers().firstValue("ETag").map(SwiftListing::unquote).orElse(null);
+    }
+
+    /** Streams {@code length} bytes from {@code offset}; fewer bytes means the file shrank. */
+    private static String md5(Upload upload, long offset, long length) throws IOException {
+        MessageDigest md5;
+        try {
+            md5 = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long read = 0;
+        try (InputStream in = SwiftClient.openRange(upload.file(), offset, length)) {
+            byte[] buffer = new byte[256 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                md5.update(buffer, 0, n);
+                read += n;
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        if (read != length) {
+            throw new FileChangedException(upload.file(), "only " + (offset + read) + " bytes, expected " + upload.size());
+        }
+        return HexFormat.of().formatHex(md5.digest());
+    }
+
+    private static void checkSizeUnchanged(Upload upload) throws IOException {
+        long now = Files.size(upload.file());
+        if (now != upload.size()) {
+            throw new FileChangedException(upload.file(), "now " + now + " bytes, expected " + upload.size());
+        }
+    }
+
+    // ---------------------------------------------------------------- segments housekeeping
+
+    private boolean segmentsContainerExists() throws IOException {
+        Boolean known = segmentsContainerExists;
+        if (known == null) {
+            HttpResponse<Void> r = client.send("HEAD", SwiftClient.encodePath(settings.segmentsContainer(), null), null,
+                    Map.of(), null, HttpResponse.BodyHandlers.discarding());
+            known = r.statusCode() / 100 == 2;
+            segmentsContainerExists = known;
+        }
+        return known;
+    }
+
+    /** The key a segment name belongs to ({@code <key>/slo/<id>/<index>}), or null for a foreign name. */
+    static String segmentOwner(String segmentName) {
+        int at = segmentName.lastIndexOf(SLO_MARKER);
+        return at < 0 ? null : segmentName.substring(0, at);
+    }
+
+    /** After an upload of {@code key}: deletes its segments except those under {@code keep} (null = all). */
+    private void removeStaleSegments(String key, String keep) {
+        try {
+            if (!segmentsContainerExists()) {
+                return;
+            }
+            List<String> stale = new ArrayList<>();
+            try (RemoteListing segments = segmentListing(key + SLO_MARKER)) {
+                segments.forEachRemaining(o -> {
+                    if (key.equals(segmentOwner(o.key())) && (keep == null || !o.key().startsWith(keep))) {
+                        stale.add(o.key());
+                    }
+                });
+            }
+            if (!stale.isEmpty()) {
+                List<DeleteFailure> left = deleteNames(settings.segmentsContainer(), stale);
+                LOG.debug("removed {} old segments of {}", stale.size() - left.size(), key);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not remove old segments of {} from {}: {}", key, settings.segmentsContainer(), explain(e));
+        }
+    }
+
+    private RemoteListing segmentListing(String prefix) throws IOException {
+        List<RemoteObject> first = SwiftListing.fetchPage(client, settings.segmentsContainer(), prefix, null,
+                settings.listLimit());
+        return new SwiftListing(client, settings.segmentsContainer(), prefix, settings.listLimit(), first);
+    }
+
+    // ---------------------------------------------------------------- delete
+
+    @Override
+    public List<DeleteFailure> delete(List<String> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<DeleteFailure> failures = deleteNames(settings.container(), keys);
+        try {
+            if (segmentsContainerExists()) {
+                Set<String> deleted = new HashSet<>(keys);
+                failures.forEach(f -> deleted.remove(f.key()));
+                List<String> orphans = new ArrayList<>();
+                try (RemoteListing segments = segmentListing(null)) {
+                    segments.forEachRemaining(o -> {
+                        if (deleted.contains(segmentOwner(o.key()))) {
+                            orphans.add(o.key());
+                        }
+                    });
+                }
+                if (!orphans.isEmpty()) {
+                    List<DeleteFailure> left = deleteNames(settings.segmentsContainer(), orphans);
+                    if (!left.isEmpty()) {
+                        LOG.warn("{} segments of deleted large objects could not be removed from {}: {}", left.size(),
+                                settings.segmentsContainer(), left.get(0).reason());
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not remove the segments of deleted large objects from {}: {}",
+                    settings.segmentsContainer(), explain(e));
+        }
+        return failures;
+    }
+
+    private List<DeleteFailure> deleteNames(String container, List<String> names) {
+        List<DeleteFailure> failures = new ArrayList<>();
+        SwiftClient.Capabilities caps;
+        try {
+            caps = client.capabilities();
+        } catch (IOException e) {
+            names.forEach(k -> failures.add(new DeleteFailure(k, explain(e))));
+            return failures;
+        }
+        if (caps.bulkDelete()) {
+            int batch = Math.min(caps.maxDeletesPerRequest(), 10_000);
+            for (int i = 0; i < names.size(); i += batch) {
+                failures.addAll(bulkDelete(container, names.subList(i, Math.min(names.size(), i + batch))));
+            }
+        } else {
+            for (String name : names) {
+                try {
+                    HttpResponse<String> r = client.send("DELETE", SwiftClient.encodePath(container, name), null,
+                            Map.of(), null, HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() / 100 != 2 && r.statusCode() != 404) {
+                        failures.add(new DeleteFailure(name, new SwiftException(r.statusCode(), "DELETE " + name,
+                                r.body()).getMessage()));
+                    }
+                } catch (IOException e) {
+                    failures.add(new DeleteFailure(name, explain(e)));
+                }
+            }
+        }
+        return failures;
+    }
+
+    private List<DeleteFailure> bulkDelete(String container, List<String> names) {
+        Map<String, String> byPath = new LinkedHashMap<>();
+        StringBuilder body = new StringBuilder();
+        for (String name : names) {
+            String path = SwiftClient.encodePath(container, name);
+            byPath.put(path, name);
+            body.append(path).append('\n');
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        List<DeleteFailure> failures = new ArrayList<>();
+        try {
+            HttpResponse<String> r = client.send("POST", "", "bulk-delete",
+                    Map.of("Content-Type", "text/plain", "Accept", "application/json"),
+                    () -> HttpRequest.BodyPublishers.ofByteArray(bytes), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                String reason = new SwiftException(r.statusCode(), "bulk delete", r.body()).getMessage();
+                names.forEach(k -> failures.add(new DeleteFailure(k, reason)));
+                return failures;
+            }
+            JsonNode result = SwiftClient.JSON.readTree(r.body());
+            Set<String> reported = new HashSet<>();
+            for (JsonNode error : result.path("Errors")) {
+                String path = error.path(0).asText();
+                String key = byPath.getOrDefault(path, byPath.get(SwiftClient.encodePath(container,
+                        java.net.URLDecoder.decode(path.substring(Math.min(path.length(), container.length() + 2))
+                                .replace("+", "%2B"), StandardCharsets.UTF_8))));
+                String k = key != null ? key : path;
+                if (reported.add(k)) {
+                    failures.add(new DeleteFailure(k, "Swift bulk delete: " + error.path(1).asText()));
+                }
+            }
+            String status = result.path("Response Status").asText("");
+            if (failures.isEmpty() && !status.isEmpty() && !status.startsWith("2")) {
+                String reason = "Swift bulk delete answered " + status + ": " + result.path("Response Body").asText("");
+                names.forEach(k -> failures.add(new DeleteFailure(k, reason)));
+            }
+        } catch (IOException e) {
+            String reason = explain(e);
+            names.forEach(k -> failures.add(new DeleteFailure(k, reason)));
+        }
+        return failures;
+    }
+
+    // ---------------------------------------------------------------- copy (--backup_prefix)
+
+    /**
+     * Server-side copy ({@code X-Copy-From}) with the object's metadata. A Static Large Object is copied
+     * as its content, which the cluster refuses above its maximum object size: that copy fails, and so
+     * the object is not deleted (the caller never deletes what it could not back up).
+     */
+    @Override
+    public void copy(String fromKey, String toKey) throws IOException {
+        HttpResponse<String> r = client.send("PUT", SwiftClient.encodePath(settings.container(), toKey), null,
+                Map.of("X-Copy-From", SwiftClient.encodePath(settings.container(), fromKey)),
+                null, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new SwiftException(r.statusCode(), "COPY " + fromKey + " to " + toKey, r.body());
+        }
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    @Override
+    public Optional<Long> storedMtimeMillis(String key) {
+        try {
+            HttpResponse<Void> r = client.send("HEAD", SwiftClient.encodePath(settings.container(), key), null,
+                    Map.of(), null, HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (r.statusCode() / 100 != 2) {
+                throw new SwiftException(r.statusCode(), "HEAD " + key, null);
+            }
+            return r.headers().firstValue("X-Object-Meta-" + S3Mtime.KEY).flatMap(S3Mtime::parseMillis);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- failures
+
+    @Override
+    public String explain(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof SwiftAuthException) {
+            return t.getMessage();
+        }
+        if (isUnreachable(t)) {
+            return "cannot reach the Swift endpoint " + settings.authUrl() + ": " + (t.getMessage() != null
+                    ? t.getMessage() : t.getClass().getSimpleName());
+        }
+        if (t instanceof SwiftException se && se.status() == 403) {
+            return "Swift refused access for user '" + settings.user() + "' (403): " + se.getMessage();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    @Override
+    public boolean isConfigurationError(Throwable failure) {
+        Throwable t = unwrap(failure);
+        return t instanceof SwiftAuthException || isUnreachable(t)
+                || t instanceof SwiftException se && se.status() == 403;
+    }
+
+    private static boolean isUnreachable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException || c instanceof UnknownHostException || c instanceof NoRouteToHostException
+                    || c instanceof HttpConnectTimeoutException) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof UncheckedIOException || t instanceof java.util.concurrent.CompletionException
+                || t.getClass().getName().startsWith("org.apache.camel.") && t.getCause() != null)
+                && t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    @Override
+    public String describe() {
+        return "swift://" + settings.container() + " at " + settings.authUrl() + " as " + settings.user();
+    }
+}
