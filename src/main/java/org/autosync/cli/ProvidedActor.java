@@ -1,13 +1,9 @@
 package org.autosync.cli;
 
-import java.io.IOException;
-import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.autosync.targets.Actor;
-import org.autosync.targets.RemoteListing;
-import org.autosync.targets.Upload;
+import org.autosync.targets.ForwardingActor;
 
 /**
  * An actor a program handed to {@link Autosync#run}: either one instance, shared by every source's job and left
@@ -34,50 +30,9 @@ record ProvidedActor(Actor instance, Supplier<? extends Actor> factory) {
     }
 
     /** The caller's actor with {@link #close()} left to the caller. */
-    record NotClosing(Actor delegate) implements Actor {
-        @Override
-        public RemoteListing list(String prefix) {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public String upload(Upload upload) throws IOException {
-            return delegate.upload(upload);
-        }
-
-        @Override
-        public List<DeleteFailure> delete(List<String> keys) {
-            return delegate.delete(keys);
-        }
-
-        @Override
-        public void copy(String fromKey, String toKey) throws IOException {
-            delegate.copy(fromKey, toKey);
-        }
-
-        @Override
-        public Optional<Long> storedMtimeMillis(String key) {
-            return delegate.storedMtimeMillis(key);
-        }
-
-        @Override
-        public String explain(Throwable failure) {
-            return delegate.explain(failure);
-        }
-
-        @Override
-        public boolean isConfigurationError(Throwable failure) {
-            return delegate.isConfigurationError(failure);
-        }
-
-        @Override
-        public void validate() {
-            delegate.validate();
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
+    static final class NotClosing extends ForwardingActor {
+        NotClosing(Actor delegate) {
+            super(delegate);
         }
 
         @Override

@@ -3,7 +3,6 @@ package org.autosync.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +20,7 @@ import org.autosync.job.MirrorJob;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.safety.MaxDelete;
 import org.autosync.targets.Actor;
-import org.autosync.targets.RemoteListing;
-import org.autosync.targets.Upload;
+import org.autosync.targets.ForwardingActor;
 import org.autosync.targets.s3.S3Actor;
 import org.autosync.targets.s3.S3ActorSettings;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -186,39 +184,22 @@ class DeletionRailsRoutesTest {
     @Test
     void failedBackupCopyMeansTheObjectIsNotDeleted() throws Exception {
         S3Actor real = new S3Actor(s3.client, S3Fixture.uniqueBucket("rails"), S3ActorSettings.defaults());
-        abstract class CopylessActor implements Actor, Named {
-        }
-        Actor withoutCopy = new CopylessActor() { // a backend that cannot copy: the SPI's default
+        class CopylessActor extends ForwardingActor implements Named {
+            CopylessActor() {
+                super(real);
+            }
+
             @Override
             public String bucket() {
                 return real.bucket();
             }
 
             @Override
-            public RemoteListing list(String prefix) {
-                return real.list(prefix);
+            public void copy(String fromKey, String toKey) {
+                throw new UnsupportedOperationException(describe() + " cannot copy objects"); // a backend without copy
             }
-
-            @Override
-            public String upload(Upload upload) throws IOException {
-                return real.upload(upload);
-            }
-
-            @Override
-            public List<DeleteFailure> delete(List<String> keys) {
-                return real.delete(keys);
-            }
-
-            @Override
-            public Optional<Long> storedMtimeMillis(String key) {
-                return real.storedMtimeMillis(key);
-            }
-
-            @Override
-            public String describe() {
-                return "copyless " + real.describe();
-            }
-        };
+        }
+        Actor withoutCopy = new CopylessActor();
         MirrorJob job = startJob(3, new DeletePolicy(false, MaxDelete.DEFAULT, "trash", DeletePolicy.DEFAULT_WINDOW),
                 withoutCopy);
         Files.delete(source.resolve("f01.txt"));

@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,8 +25,7 @@ import org.autosync.job.MirrorJob;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.state.MvStoreSyncState;
 import org.autosync.targets.Actor;
-import org.autosync.targets.MultipartJournal;
-import org.autosync.targets.RemoteListing;
+import org.autosync.targets.ForwardingActor;
 import org.autosync.targets.Upload;
 import org.autosync.targets.s3.S3Actor;
 import org.autosync.targets.s3.S3ActorSettings;
@@ -249,13 +246,12 @@ class FaultsRoutesTest {
     }
 
     /** The real S3 actor, except that reading some files fails as a permission error would. */
-    private static final class UnreadableFiles implements Actor {
+    private static final class UnreadableFiles extends ForwardingActor {
         final Set<Path> unreadable = ConcurrentHashMap.newKeySet();
         private final Map<Path, AtomicInteger> attempts = new ConcurrentHashMap<>();
-        private final S3Actor delegate;
 
         UnreadableFiles(S3Actor delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         int attempts(Path file) {
@@ -270,36 +266,6 @@ class FaultsRoutesTest {
                 throw new AccessDeniedException(file.toString());
             }
             return delegate.upload(upload);
-        }
-
-        @Override
-        public RemoteListing list(String prefix) {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public List<DeleteFailure> delete(List<String> keys) {
-            return delegate.delete(keys);
-        }
-
-        @Override
-        public Optional<Long> storedMtimeMillis(String key) {
-            return delegate.storedMtimeMillis(key);
-        }
-
-        @Override
-        public void useJournal(MultipartJournal journal) {
-            delegate.useJournal(journal);
-        }
-
-        @Override
-        public String explain(Throwable failure) {
-            return delegate.explain(failure);
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
         }
     }
 }
