@@ -24,9 +24,15 @@ import picocli.CommandLine.Parameters;
                         + "~/.aws/credentials, instance roles)."})
 public class AutosyncCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "SOURCE", arity = "1..*",
-            description = "Directories to mirror. Relative paths resolve against the shell's current directory ($PWD).")
+    @Parameters(paramLabel = "SOURCE", arity = "0..*",
+            description = "Directories to mirror. Relative paths resolve against the shell's current directory ($PWD). "
+                    + "Without SOURCE, the jobs of --routes (default ./routes) and of the properties file run.")
     List<String> sources;
+
+    @Option(names = "--routes", paramLabel = "DIR",
+            description = "Also run the jobs defined by the YAML routes (*.camel.yaml) in DIR: templatedRoute instances of "
+                    + "autosync-job, plus any route of yours. Default: ./routes when no SOURCE is given. Empty disables.")
+    Path routes;
 
     @Option(names = {"--target_container", "--target-container"}, paramLabel = "BUCKET",
             description = "Bucket to mirror into. Created if it does not exist. Default with --embedded-s3: autosync.")
@@ -153,7 +159,8 @@ public class AutosyncCommand implements Callable<Integer> {
     java.util.Map<String, String> actorOptions;
 
     @Option(names = "--properties", paramLabel = "FILE",
-            description = "With --actor=CLASS: properties file whose autosync.actor.* entries are the actor's settings. "
+            description = "Camel's properties file: camel.* settings, jobs as camel.route-template[n].* instances of "
+                    + "autosync-job, and with --actor=CLASS the actor's settings (autosync.actor.*). "
                     + "Default: ./application.properties if present, else application.properties on the classpath.")
     Path propertiesFile;
 

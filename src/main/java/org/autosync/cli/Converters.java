@@ -1,87 +1,57 @@
 package org.autosync.cli;
 
 import java.time.Duration;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 
+import org.autosync.config.Values;
+import org.autosync.safety.MaxDelete;
+import org.autosync.watch.WatchMode;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Option value parsers for human-written durations and sizes. */
+/** Option value parsers: the parsers job parameters use too, with picocli's error type. */
 final class Converters {
 
     private Converters() {
     }
 
+    private static <T> T convert(Function<String, T> parser, String value) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
     /** {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 1d}, a bare number of seconds, or ISO-8601 {@code PT10S}. */
     static final class DurationConverter implements ITypeConverter<Duration> {
-        private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
-
         @Override
         public Duration convert(String value) {
-            Matcher m = SIMPLE.matcher(value.trim().toLowerCase(Locale.ROOT));
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                String unit = m.group(2) == null ? "s" : m.group(2);
-                return switch (unit) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    case "d" -> Duration.ofDays(n);
-                    default -> Duration.ofSeconds(n);
-                };
-            }
-            try {
-                return Duration.parse(value);
-            } catch (RuntimeException e) {
-                throw new TypeConversionException("'" + value + "' is not a duration (examples: 500ms, 10s, 5m, 1h)");
-            }
+            return Converters.convert(Values::duration, value);
         }
     }
 
     /** Bytes with an optional binary unit: {@code 64M}, {@code 64MiB}, {@code 1G}, {@code 512k}. */
     static final class SizeConverter implements ITypeConverter<Long> {
-        private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?");
-
         @Override
         public Long convert(String value) {
-            Matcher m = SIZE.matcher(value.trim().toLowerCase(Locale.ROOT));
-            if (!m.matches()) {
-                throw new TypeConversionException("'" + value + "' is not a size (examples: 5M, 64MiB, 1G)");
-            }
-            int shift = switch (m.group(2)) {
-                case "k" -> 10;
-                case "m" -> 20;
-                case "g" -> 30;
-                case "t" -> 40;
-                default -> 0;
-            };
-            return Long.parseLong(m.group(1)) << shift;
+            return Converters.convert(Values::size, value);
         }
     }
 
     /** {@code --max_delete}: a count ({@code 100}) or a percentage ({@code 50%}). */
-    static final class MaxDeleteConverter implements ITypeConverter<org.autosync.safety.MaxDelete> {
+    static final class MaxDeleteConverter implements ITypeConverter<MaxDelete> {
         @Override
-        public org.autosync.safety.MaxDelete convert(String value) {
-            try {
-                return org.autosync.safety.MaxDelete.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+        public MaxDelete convert(String value) {
+            return Converters.convert(MaxDelete::parse, value);
         }
     }
 
     /** {@code --watch}: {@code events} or {@code poll}, any case. */
-    static final class WatchModeConverter implements ITypeConverter<org.autosync.watch.WatchMode> {
+    static final class WatchModeConverter implements ITypeConverter<WatchMode> {
         @Override
-        public org.autosync.watch.WatchMode convert(String value) {
-            try {
-                return org.autosync.watch.WatchMode.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+        public WatchMode convert(String value) {
+            return Converters.convert(WatchMode::parse, value);
         }
     }
 }

@@ -177,19 +177,28 @@ final class IntegratorActors {
         return settings;
     }
 
-    private static Properties properties(AutosyncCommand options, String pwd) {
-        Properties properties = new Properties();
+    /**
+     * The properties file in the file system: {@code --properties=FILE} (which must exist), else
+     * {@code application.properties} in the current directory if there is one; null when neither (then only one on
+     * the classpath may be read).
+     */
+    static Path propertiesFile(AutosyncCommand options, String pwd) {
         if (options.propertiesFile != null) {
             Path file = KeyMapper.absoluteFromLogicalPwd(options.propertiesFile.toString(), pwd);
             if (!Files.isRegularFile(file)) {
                 throw new ConfigurationException("--properties " + options.propertiesFile + " is not a file");
             }
-            read(properties, file);
-            return properties;
+            return file;
         }
         Path local = KeyMapper.absoluteFromLogicalPwd(DEFAULT_PROPERTIES, pwd);
-        if (Files.isRegularFile(local)) {
-            read(properties, local);
+        return Files.isRegularFile(local) ? local : null;
+    }
+
+    private static Properties properties(AutosyncCommand options, String pwd) {
+        Properties properties = new Properties();
+        Path file = propertiesFile(options, pwd);
+        if (file != null) {
+            read(properties, file);
             return properties;
         }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();

@@ -2,13 +2,9 @@ package org.autosync.cli;
 
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -25,10 +21,15 @@ import org.autosync.keys.BucketNames;
 import org.autosync.keys.KeyMapper;
 import org.autosync.local.SourceFilter;
 import org.autosync.local.TempFileNames;
+import org.autosync.routes.AutosyncJobs;
+import org.autosync.routes.JobTemplate;
 import org.autosync.routes.MirrorRouteTemplates;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.state.MvStoreSyncState;
+import org.autosync.state.StateFiles;
 import org.autosync.targets.Actor;
+import org.autosync.targets.TargetFactory;
+import org.autosync.targets.TargetUri;
 import org.autosync.targets.s3.S3Actor;
 import org.autosync.targets.s3.S3ActorSettings;
 import org.autosync.targets.s3.S3ClientFactory;
@@ -48,6 +49,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 final class MirrorApplication {
 
     private static final Logger LOG = LoggerFactory.getLogger(MirrorApplication.class);
+
+    /** The directory of job routes used when no SOURCE and no --routes is given. */
+    static final String DEFAULT_ROUTES = "routes";
 
     /** Parts of one multipart upload in flight at once; uploads of different files add up to --threads. */
     private static final int PART_CONCURRENCY = 4;
@@ -79,8 +83,8 @@ final class MirrorApplication {
             throw new ConfigurationException("unknown --actor '" + options.actor
                     + "': use s3, swift or the fully qualified name of a class implementing org.autosync.targets.Actor");
         }
-        if (!integrator && (options.actorOptions != null || options.propertiesFile != null)) {
-            throw new ConfigurationException("--actor_option and --properties are for --actor=CLASS (integrator actors)");
+        if (!integrator && options.actorOptions != null) {
+            throw new ConfigurationException("--actor_option is for --actor=CLASS (integrator actors)");
         }
         if (options.threads < 1) {
             throw new ConfigurationException("--threads must be at least 1");
@@ -88,35 +92,88 @@ final class MirrorApplication {
         if (options.settleTime.isNegative()) {
             throw new ConfigurationException("--settle_time must not be negative");
         }
-        DeletePolicy deletes = deletePolicy();
-        SourceFilter filter = compileFilter();
-        KeyMapper mapper = keyMapper();
-        List<Path> sources = sourceDirectories(mapper);
-        if (mapper.originalWouldHaveLeadingSlash()) {
-            LOG.info("keys never start with '/': where the original autosync would have produced '/x', the key is 'x'");
+        boolean flagsJob = options.sources != null && !options.sources.isEmpty();
+        Path routes = routesDirectory(flagsJob);
+        Path properties = IntegratorActors.propertiesFile(options, System.getenv("PWD"));
+        if (!flagsJob && routes == null && properties == null) {
+            throw new ConfigurationException("nothing to mirror: give SOURCE directories, or job routes in ./routes or "
+                    + "--routes=DIR (see routes/*.camel.yaml), or jobs in application.properties");
         }
-        if (fanOut) {
-            return runFanOut(sources, filter, deletes);
+        try (EmbeddedS3 embedded = options.embeddedS3 == null ? null : startEmbeddedS3()) {
+            Runtime runtime = new Runtime(s3Defaults(embedded), routes, properties);
+            if (!flagsJob) {
+                return runJobs(List.of(), null, null, List.of(), runtime);
+            }
+            DeletePolicy deletes = deletePolicy();
+            SourceFilter filter = compileFilter();
+            KeyMapper mapper = keyMapper();
+            List<Path> sources = sourceDirectories(mapper);
+            if (mapper.originalWouldHaveLeadingSlash()) {
+                LOG.info("keys never start with '/': where the original autosync would have produced '/x', the key is 'x'");
+            }
+            if (fanOut) {
+                return runFanOut(sources, filter, deletes, runtime);
+            }
+            if (integrator) {
+                return runIntegrator(sources, mapper, filter, deletes, runtime);
+            }
+            return "swift".equals(options.actor)
+                    ? runSwift(sources, mapper, filter, deletes, runtime)
+                    : runS3(sources, mapper, filter, deletes, runtime, embedded);
         }
-        if (integrator) {
-            return runIntegrator(sources, mapper, filter, deletes);
+    }
+
+    /**
+     * What the whole run shares: how s3:// targets without an endpoint are reached (--endpoint, --region, or the
+     * embedded server), the directory of job routes, and the properties file (jobs as camel.route-template[n]).
+     */
+    private record Runtime(TargetFactory.S3Defaults s3Defaults, Path routes, Path properties) {
+    }
+
+    private TargetFactory.S3Defaults s3Defaults(EmbeddedS3 embedded) {
+        if (embedded != null) {
+            return new TargetFactory.S3Defaults(embedded.endpoint(), embedded.region(),
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create(embedded.accessKey(), embedded.secretKey())),
+                    "embedded:" + options.embeddedS3.toAbsolutePath().normalize());
         }
-        return "swift".equals(options.actor)
-                ? runSwift(sources, mapper, filter, deletes)
-                : runS3(sources, mapper, filter, deletes);
+        try {
+            return new TargetFactory.S3Defaults(options.endpoint == null ? null : URI.create(options.endpoint),
+                    options.region, null, null);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("invalid --endpoint: " + e.getMessage());
+        }
+    }
+
+    /** {@code --routes=DIR}; else {@code ./routes} when no SOURCE is given and it exists; else none. */
+    private Path routesDirectory(boolean flagsJob) {
+        String pwd = System.getenv("PWD");
+        if (options.routes != null) {
+            if (options.routes.toString().isEmpty()) {
+                return null;
+            }
+            Path dir = KeyMapper.absoluteFromLogicalPwd(options.routes.toString(), pwd);
+            if (!Files.isDirectory(dir)) {
+                throw new ConfigurationException("--routes " + options.routes + " is not a directory");
+            }
+            return dir;
+        }
+        Path dir = KeyMapper.absoluteFromLogicalPwd(DEFAULT_ROUTES, pwd);
+        return !flagsJob && Files.isDirectory(dir) ? dir : null;
     }
 
     /** {@code --actor=CLASS} or an actor given by a program (see {@link IntegratorActors}). */
-    private int runIntegrator(List<Path> sources, KeyMapper mapper, SourceFilter filter, DeletePolicy deletes) {
+    private int runIntegrator(List<Path> sources, KeyMapper mapper, SourceFilter filter, DeletePolicy deletes,
+                              Runtime runtime) {
         IntegratorActors.JobActors actors = IntegratorActors.jobActors(options, System.getenv("PWD"));
         return runJobs(sources, filter, deletes, List.of(new Target(null, null, mapper, actors.supplier(),
-                options.targetContainer != null ? options.targetContainer : "actor", actors.identity())));
+                options.targetContainer != null ? options.targetContainer : "actor", actors.identity())), runtime);
     }
 
     /** {@code --actor=s3}: one {@link S3Actor} per job on one shared, tuned client. */
-    private int runS3(List<Path> sources, KeyMapper mapper, SourceFilter filter, DeletePolicy deletes) {
+    private int runS3(List<Path> sources, KeyMapper mapper, SourceFilter filter, DeletePolicy deletes, Runtime runtime,
+                      EmbeddedS3 embedded) {
         String bucket = options.targetContainer != null ? options.targetContainer
-                : options.embeddedS3 != null ? "autosync" : null;
+                : embedded != null ? "autosync" : null;
         if (bucket == null) {
             throw new ConfigurationException("--target_container is required (the bucket to mirror into)");
         }
@@ -124,31 +181,21 @@ final class MirrorApplication {
             throw new ConfigurationException("invalid bucket name '" + bucket + "': " + rule);
         });
         S3ActorSettings actorSettings = actorSettings();
-        try (EmbeddedS3 embedded = options.embeddedS3 == null ? null : startEmbeddedS3()) {
-            S3ClientSettings clientSettings = embedded == null
-                    ? new S3ClientSettings(options.endpoint == null ? null : URI.create(options.endpoint),
-                            options.region, null, options.threads)
-                    : new S3ClientSettings(embedded.endpoint(), embedded.region(),
-                            StaticCredentialsProvider.create(AwsBasicCredentials.create(embedded.accessKey(), embedded.secretKey())),
-                            options.threads);
-            String targetIdentity = embedded != null ? "embedded:" + options.embeddedS3.toAbsolutePath().normalize()
-                    : options.endpoint != null ? options.endpoint : "aws:" + options.region;
-            try (S3Client client = S3ClientFactory.create(clientSettings)) {
-                return runJobs(sources, filter, deletes, List.of(new Target(null, null, mapper,
-                        () -> new S3Actor(client, bucket, actorSettings), bucket, targetIdentity)));
-            }
+        TargetFactory.S3Defaults s3 = runtime.s3Defaults();
+        String targetIdentity = s3.identity() != null ? s3.identity()
+                : s3.endpoint() != null ? s3.endpoint().toString() : "aws:" + options.region;
+        try (S3Client client = S3ClientFactory.create(new S3ClientSettings(s3.endpoint(), s3.region(), s3.credentials(),
+                options.threads))) {
+            return runJobs(sources, filter, deletes, List.of(new Target(null, null, mapper,
+                    () -> new S3Actor(client, bucket, actorSettings), bucket, targetIdentity)), runtime);
         }
     }
 
     /** {@code --actor=swift}: one {@link SwiftActor} per job, v1 auth (see {@link SwiftOptions}). */
-    private int runSwift(List<Path> sources, KeyMapper mapper, SourceFilter filter, DeletePolicy deletes) {
+    private int runSwift(List<Path> sources, KeyMapper mapper, SourceFilter filter, DeletePolicy deletes, Runtime runtime) {
         SwiftSettings settings = SwiftOptions.settings(options, System.getenv());
         return runJobs(sources, filter, deletes, List.of(new Target(null, null, mapper, () -> new SwiftActor(settings),
-                settings.container(), swiftIdentity(settings))));
-    }
-
-    private static String swiftIdentity(SwiftSettings settings) {
-        return "swift:" + settings.authUrl() + "\n" + settings.user();
+                settings.container(), TargetFactory.identity(settings))), runtime);
     }
 
     /**
@@ -180,7 +227,7 @@ final class MirrorApplication {
     }
 
     /** Fan-out: every source into each {@code --target}, one job per (source, target). */
-    private int runFanOut(List<Path> sources, SourceFilter filter, DeletePolicy deletes) {
+    private int runFanOut(List<Path> sources, SourceFilter filter, DeletePolicy deletes, Runtime runtime) {
         String sourcePrefix = sourcePrefixArg();
         List<TargetUri> uris = new ArrayList<>();
         for (String text : options.targets) {
@@ -188,18 +235,17 @@ final class MirrorApplication {
             try {
                 uri = TargetUri.parse(text);
             } catch (IllegalArgumentException e) {
-                throw new ConfigurationException(e.getMessage());
+                throw new ConfigurationException(e.getMessage().replace("invalid target", "invalid --target"));
             }
             for (TargetUri other : uris) {
-                if (other.scheme().equals(uri.scheme()) && other.container().equals(uri.container())
-                        && other.prefix().equals(uri.prefix())
-                        && java.util.Objects.equals(other.params().get("endpoint"), uri.params().get("endpoint"))) {
+                if (other.sameTargetAs(uri)) {
                     throw new ConfigurationException("--target " + uri.label() + " is given twice");
                 }
             }
             uris.add(uri);
         }
         S3ActorSettings actorSettings = actorSettings();
+        TargetFactory.SwiftLogin swiftLogin = SwiftOptions.login(options);
         List<Target> targets = new ArrayList<>();
         List<AutoCloseable> clients = new ArrayList<>();
         try {
@@ -212,92 +258,74 @@ final class MirrorApplication {
                     throw new ConfigurationException("--target " + uri.text() + ": " + e.getMessage());
                 }
                 String name = "t" + (i + 1);
-                if ("s3".equals(uri.scheme())) {
-                    String bucket = uri.container();
-                    BucketNames.violation(bucket).ifPresent(rule -> {
-                        throw new ConfigurationException("--target " + uri.label() + ": invalid bucket name '" + bucket + "': " + rule);
-                    });
-                    String endpoint = uri.params().getOrDefault("endpoint", options.endpoint);
-                    String region = uri.params().getOrDefault("region", options.region);
-                    S3ClientSettings settings;
-                    try {
-                        settings = new S3ClientSettings(endpoint == null ? null : URI.create(endpoint), region,
-                                credentials(uri), options.threads);
-                    } catch (IllegalArgumentException e) {
-                        throw new ConfigurationException("--target " + uri.label() + ": " + e.getMessage());
+                try {
+                    String identity = TargetFactory.identity(uri, runtime.s3Defaults(), swiftLogin, System.getenv());
+                    if (uri.isS3()) {
+                        String bucket = uri.container();
+                        BucketNames.violation(bucket).ifPresent(rule -> {
+                            throw new ConfigurationException("--target " + uri.label() + ": invalid bucket name '" + bucket + "': " + rule);
+                        });
+                        S3ClientSettings settings = TargetFactory.s3ClientSettings(uri, runtime.s3Defaults(), System.getenv(),
+                                options.threads);
+                        S3Client client = S3ClientFactory.create(settings);
+                        clients.add(client);
+                        targets.add(new Target(name, uri.label() + (settings.endpoint() != null ? " at " + settings.endpoint() : ""),
+                                mapper, () -> new S3Actor(client, bucket, actorSettings), bucket, identity));
+                    } else {
+                        SwiftSettings settings = TargetFactory.swiftSettings(uri, swiftLogin, System.getenv(), options.dryRun);
+                        targets.add(new Target(name, uri.label(), mapper, () -> new SwiftActor(settings),
+                                settings.container(), identity));
                     }
-                    S3Client client = S3ClientFactory.create(settings);
-                    clients.add(client);
-                    String identity = endpoint != null ? endpoint : "aws:" + region;
-                    targets.add(new Target(name, uri.label() + (endpoint != null ? " at " + endpoint : ""), mapper,
-                            () -> new S3Actor(client, bucket, actorSettings), bucket, identity));
-                } else {
-                    SwiftSettings settings = swiftSettings(uri.container());
-                    targets.add(new Target(name, uri.label(), mapper, () -> new SwiftActor(settings),
-                            settings.container(), swiftIdentity(settings)));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException("--target " + uri.label() + ": " + e.getMessage());
                 }
             }
-            return runJobs(sources, filter, deletes, targets);
+            return runJobs(sources, filter, deletes, targets, runtime);
         } finally {
             clients.forEach(MirrorApplication::closeQuietly);
         }
     }
 
-    /** {@code access_key_env}/{@code secret_key_env} or {@code profile} of an s3:// target; else the default chain. */
-    private static software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials(TargetUri uri) {
-        String accessVar = uri.params().get("access_key_env");
-        if (accessVar != null) {
-            String secretVar = uri.params().get("secret_key_env");
-            String access = System.getenv(accessVar);
-            String secret = System.getenv(secretVar);
-            if (access == null || access.isBlank() || secret == null || secret.isBlank()) {
-                throw new ConfigurationException("--target " + uri.label() + ": environment variable "
-                        + (access == null || access.isBlank() ? accessVar : secretVar) + " is not set");
-            }
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(access, secret));
-        }
-        String profile = uri.params().get("profile");
-        if (profile != null) {
-            return software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider.create(profile);
-        }
-        return null;
-    }
-
     /**
-     * The Swift settings for one swift:// target: the --swift_* options and environment as for
-     * {@code --actor=swift}, with the URI's container. (Reuses {@link SwiftOptions} unchanged; the S3-only
-     * options it refuses are hidden from it for the call.)
+     * Runs the jobs of the flags (one per SOURCE and target) together with the jobs of the routes directory and the
+     * properties file, in one camel-main runtime.
      */
-    private SwiftSettings swiftSettings(String container) {
-        String savedContainer = options.targetContainer;
-        String savedEndpoint = options.endpoint;
-        options.targetContainer = container;
-        options.endpoint = null;
-        try {
-            return SwiftOptions.settings(options, System.getenv());
-        } finally {
-            options.targetContainer = savedContainer;
-            options.endpoint = savedEndpoint;
-        }
-    }
-
-    private int runJobs(List<Path> sources, SourceFilter filter, DeletePolicy deletes, List<Target> targets) {
+    private int runJobs(List<Path> sources, SourceFilter filter, DeletePolicy deletes, List<Target> targets,
+                        Runtime runtime) {
         Main main = new Main();
         main.configure().setName("autosync");
         main.configure().addRoutesBuilder(new MirrorRouteTemplates());
+        if (runtime.routes() != null) {
+            main.configure().withRoutesIncludePattern("file:" + runtime.routes() + "/*.camel.yaml");
+            LOG.info("job routes: {}/*.camel.yaml", runtime.routes());
+        }
+        if (runtime.properties() != null) {
+            main.setPropertyPlaceholderLocations("file:" + runtime.properties());
+        }
+        main.addInitialProperty(JobTemplate.ONCE, String.valueOf(options.once));
+        main.addInitialProperty(JobTemplate.DRY_RUN, String.valueOf(options.dryRun));
+        if (options.stateDir != null) {
+            main.addInitialProperty(JobTemplate.STATE_DIR, options.stateDir.toAbsolutePath().toString());
+        }
+        main.bind(JobTemplate.S3_DEFAULTS, runtime.s3Defaults());
+        main.bind(JobTemplate.SWIFT_DEFAULTS, SwiftOptions.login(options));
         List<MirrorJob> jobs = new ArrayList<>();
         List<AutoCloseable> closeables = new ArrayList<>();
-        java.util.Map<MirrorJob, Target> targetOf = new java.util.LinkedHashMap<>();
+        List<Unit> units = new ArrayList<>();
+        for (Target target : targets) {
+            units.add(new Unit(target.name() != null ? target.name() : "command-line", target.label(), new ArrayList<>()));
+        }
         for (int i = 0; i < sources.size(); i++) {
-          for (Target target : targets) {
+          for (int t = 0; t < targets.size(); t++) {
+            Target target = targets.get(t);
             Path source = sources.get(i);
             String id = "job" + (i + 1) + (target.name() == null ? "" : "-" + target.name());
             JobSpec spec = new JobSpec(id, source, target.mapper(), filter, options.followSymlinks,
                     options.dryRun, options.threads, !options.once, options.interval, options.reconcileInterval,
                     deletes, options.settleTime, options.watch);
             Actor actor = target.actors().get();
-            MirrorJob job = new MirrorJob(spec, actor,
-                    new MvStoreSyncState(stateFile(target.identity(), target.bucket(), spec.scopePrefix(), source)));
+            MirrorJob job = new MirrorJob(spec, actor, new MvStoreSyncState(StateFiles.fileFor(options.stateDir,
+                    target.identity(), target.bucket(), spec.scopePrefix(), source)));
             closeables.add(job::stop);
             try {
                 job.start();
@@ -307,17 +335,16 @@ final class MirrorApplication {
             }
             closeables.add(actor);
             jobs.add(job);
-            targetOf.put(job, target);
+            units.get(t).jobs().add(job);
             job.registryBeans().forEach(main::bind);
             main.configure().addRoutesBuilder(job.routes());
             LOG.info("{}: {} -> {} under '{}'{}", spec.id(), source, actor.describe(), spec.scopePrefix(),
                     options.dryRun ? " (dry run)" : "");
           }
         }
-        OnceRun onceRun = options.once ? new OnceRun(jobs, targetOf, targets) : null;
-        if (onceRun != null) {
-            main.addMainListener(onceRun);
-        }
+        boolean classic = units.size() == 1 && targets.get(0).name() == null;
+        JobsStarted started = new JobsStarted(jobs, units, classic);
+        main.addMainListener(started);
         main.configure().setShutdownTimeout((int) Math.max(1, options.shutdownTimeout.toSeconds()));
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -328,7 +355,7 @@ final class MirrorApplication {
             }
         });
         StopSignals signals = StopSignals.install(() -> {
-            jobs.forEach(MirrorJob::stopTakingWork);
+            started.allJobs().forEach(MirrorJob::stopTakingWork);
             main.completed();
         }, options.shutdownTimeout);
         try {
@@ -344,24 +371,37 @@ final class MirrorApplication {
         if (signals.received()) {
             LOG.info("stopped on {}", signals.signal());
         }
-        return onceRun != null ? onceRun.exitCode : ExitCode.OK;
+        return started.exitCode;
     }
 
     /**
-     * Runs one reconciliation pass per job right after Camel started, prints the summary, then ends main.
-     * Each target's passes run in a thread of their own, so a slow or unreachable target delays only its own
-     * jobs; with several targets there is one summary line per target plus a total, and the exit code is the worst.
+     * What the summary reports on, one line each: a target of the flags with its jobs (one per SOURCE), or a job of
+     * the routes or properties.
      */
-    private final class OnceRun extends MainListenerSupport {
-        private final List<MirrorJob> jobs;
-        private final java.util.Map<MirrorJob, Target> targetOf;
-        private final List<Target> targets;
+    private record Unit(String name, String label, List<MirrorJob> jobs) {
+    }
+
+    /**
+     * Once Camel started: checks that there is a job at all, and with {@code --once} runs one reconciliation pass
+     * per job, prints the summary, then ends main. Each unit's passes run in a thread of their own, so a slow or
+     * unreachable target delays only its own jobs; with several units there is one summary line per unit plus a
+     * total, and the exit code is the worst.
+     */
+    private final class JobsStarted extends MainListenerSupport {
+        private final List<MirrorJob> flagJobs;
+        private final List<Unit> units;
+        private final boolean classic;
+        private volatile List<MirrorJob> allJobs = List.of();
         private int exitCode = ExitCode.OK;
 
-        OnceRun(List<MirrorJob> jobs, java.util.Map<MirrorJob, Target> targetOf, List<Target> targets) {
-            this.jobs = jobs;
-            this.targetOf = targetOf;
-            this.targets = targets;
+        JobsStarted(List<MirrorJob> flagJobs, List<Unit> units, boolean classic) {
+            this.flagJobs = flagJobs;
+            this.units = units;
+            this.classic = classic;
+        }
+
+        List<MirrorJob> allJobs() {
+            return allJobs;
         }
 
         /** One job's pass: its exit code contribution. */
@@ -394,26 +434,39 @@ final class MirrorApplication {
         @Override
         public void afterStart(BaseMainSupport base) {
             Main main = (Main) base;
-            java.util.Map<MirrorJob, Integer> codes = new java.util.LinkedHashMap<>();
-            // one thread per target: its sources' passes one after another (as with a single target, where
-            // this is exactly the old sequential run), the targets side by side
+            List<MirrorJob> all = new ArrayList<>(flagJobs);
+            List<Unit> allUnits = new ArrayList<>(units);
+            AutosyncJobs.jobs(main.getCamelContext()).stream()
+                    .filter(job -> !flagJobs.contains(job))
+                    .sorted(java.util.Comparator.comparing(MirrorJob::id))
+                    .forEach(job -> {
+                        all.add(job);
+                        allUnits.add(new Unit(job.id(), job.actor().describe(), List.of(job)));
+                    });
+            allJobs = List.copyOf(all);
+            if (all.isEmpty()) {
+                err.println("autosync: nothing to mirror: no SOURCE was given, and the routes and properties define no job "
+                        + "(a templatedRoute of " + MirrorRouteTemplates.JOB + ")");
+                exitCode = ExitCode.CONFIG_ERROR;
+                main.completed();
+                return;
+            }
+            if (!options.once) {
+                return;
+            }
+            java.util.Map<MirrorJob, Integer> codes = new java.util.concurrent.ConcurrentHashMap<>();
+            // one thread per unit: its sources' passes one after another (as with a single target, where this is
+            // exactly the old sequential run), the units side by side
             java.util.concurrent.ExecutorService passes = java.util.concurrent.Executors.newFixedThreadPool(
-                    targets.size(), r -> {
+                    allUnits.size(), r -> {
                         Thread t = new Thread(r, "autosync-once-pass");
                         t.setDaemon(true);
                         return t;
                     });
-            java.util.concurrent.ConcurrentMap<MirrorJob, Integer> done = new java.util.concurrent.ConcurrentHashMap<>();
             try {
                 List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
-                for (Target target : targets) {
-                    futures.add(passes.submit(() -> {
-                        for (MirrorJob job : jobs) {
-                            if (targetOf.get(job) == target) {
-                                done.put(job, pass(main, job));
-                            }
-                        }
-                    }));
+                for (Unit unit : allUnits) {
+                    futures.add(passes.submit(() -> unit.jobs().forEach(job -> codes.put(job, pass(main, job)))));
                 }
                 for (java.util.concurrent.Future<?> f : futures) {
                     try {
@@ -427,33 +480,27 @@ final class MirrorApplication {
             } finally {
                 passes.shutdownNow();
             }
-            for (MirrorJob job : jobs) {
-                int code = done.getOrDefault(job, ExitCode.TRANSFER_FAILED);
-                codes.put(job, code);
-                exitCode = Math.max(exitCode, code);
-            }
             String head = options.dryRun ? "autosync (dry run): " : "autosync: ";
             MirrorStats.Snapshot total = MirrorStats.Snapshot.zero();
-            for (MirrorJob job : jobs) {
+            for (MirrorJob job : all) {
                 total = total.plus(job.stats().snapshot());
+                exitCode = Math.max(exitCode, codes.getOrDefault(job, ExitCode.TRANSFER_FAILED));
             }
-            boolean fanOut = targets.size() > 1 || targets.get(0).name() != null;
-            if (fanOut) {
-                for (Target target : targets) {
+            if (classic && allUnits.size() == 1) {
+                out.println(head + total);
+            } else {
+                for (Unit unit : allUnits) {
                     MirrorStats.Snapshot sum = MirrorStats.Snapshot.zero();
                     int code = ExitCode.OK;
-                    for (MirrorJob job : jobs) {
-                        if (targetOf.get(job) == target) {
-                            sum = sum.plus(job.stats().snapshot());
-                            code = Math.max(code, codes.getOrDefault(job, ExitCode.TRANSFER_FAILED));
-                        }
+                    for (MirrorJob job : unit.jobs()) {
+                        sum = sum.plus(job.stats().snapshot());
+                        code = Math.max(code, codes.getOrDefault(job, ExitCode.TRANSFER_FAILED));
                     }
-                    out.println(head + target.name() + " " + target.label() + ": "
+                    out.println(head + unit.name() + " " + unit.label() + ": "
                             + (code == ExitCode.OK ? "in sync" : "FAILED (exit " + code + ")") + ", " + sum);
                 }
-                out.println(head + "total over " + targets.size() + " targets: " + total);
-            } else {
-                out.println(head + total);
+                boolean onlyTargets = allUnits.size() == units.size();
+                out.println(head + "total over " + allUnits.size() + (onlyTargets ? " targets: " : " jobs: ") + total);
             }
             main.completed();
         }
@@ -530,27 +577,6 @@ final class MirrorApplication {
         out.println("autosync:   AWS_ACCESS_KEY_ID=" + s3.accessKey() + " AWS_SECRET_ACCESS_KEY=" + s3.secretKey()
                 + " region " + s3.region() + " (path-style)");
         return s3;
-    }
-
-    private Path stateFile(String targetIdentity, String bucket, String scope, Path source) {
-        Path dir = options.stateDir != null ? options.stateDir : defaultStateDir();
-        String identity = targetIdentity + "\n" + bucket + "\n" + scope + "\n" + source;
-        return dir.resolve(bucket + "-" + sha256(identity).substring(0, 16) + ".mv.db");
-    }
-
-    private static Path defaultStateDir() {
-        String xdg = System.getenv("XDG_STATE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-                : Path.of(System.getProperty("user.home"), ".local", "state");
-        return base.resolve("autosync");
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String rootMessage(Throwable e) {

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +71,7 @@ public final class MirrorJob extends ServiceSupport {
     private volatile JobHealth health = JobHealth.healthy();
     private WatchStarter watchStarter = WatchStarter.directoryWatcher();
     private SourceWatcher watcher;
+    private final List<AutoCloseable> ownedResources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public MirrorJob(JobSpec spec, Actor actor, SyncState state) {
         this.spec = spec;
@@ -94,6 +96,14 @@ public final class MirrorJob extends ServiceSupport {
         synchronized (this) {
             if (watcher != null) {
                 watcher.stop();
+            }
+        }
+        // an upload the actor aborts on close leaves the journal, which closes with the state
+        for (AutoCloseable resource : ownedResources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.debug("{}: closing {} failed", spec.id(), resource, e);
             }
         }
         ServiceHelper.stopService(state);
@@ -196,7 +206,7 @@ public final class MirrorJob extends ServiceSupport {
                 name + "-pollStrategy", new SourcePollStrategy(spec.id(), spec.source()));
     }
 
-    /** The job's instances of the route templates. */
+    /** The job's instances of the route templates, as a RouteBuilder (e.g. for camel-main's configuration). */
     public JobRoutes routes() {
         return new JobRoutes(spec);
     }
@@ -206,16 +216,30 @@ public final class MirrorJob extends ServiceSupport {
      * templates (once per context), the job's routes, and itself as a service of the context.
      */
     public void addTo(CamelContext context) throws Exception {
+        addTo(context, true);
+    }
+
+    /**
+     * As {@link #addTo(CamelContext)}; without the reconcile route when {@code withReconcileRoute} is false, because
+     * an instance of the {@value MirrorRouteTemplates#JOB} template is that route itself.
+     */
+    public void addTo(CamelContext context, boolean withReconcileRoute) throws Exception {
         registryBeans().forEach(context.getRegistry()::bind);
         context.addService(this, true, true);
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
         if (model.getRouteTemplateDefinition(MirrorRouteTemplates.UPLOAD) == null) {
             context.addRoutes(new MirrorRouteTemplates());
         }
-        JobRoutes routes = routes();
-        context.addRoutes(routes);
-        // templated routes are materialised in a second step, as camel-main does it
-        context.addTemplatedRoutes(routes);
+        for (JobRoutes.Instance route : JobRoutes.instances(spec)) {
+            if (withReconcileRoute || !MirrorRouteTemplates.RECONCILE.equals(route.template())) {
+                model.addRouteFromTemplate(route.routeId(), route.template(), null, null, new HashMap<>(route.parameters()));
+            }
+        }
+    }
+
+    /** Closes {@code resource} (e.g. an actor the job owns) when the job stops, before its sync state closes. */
+    public void closeOnStop(AutoCloseable resource) {
+        ownedResources.add(resource);
     }
 
     /**
@@ -266,12 +290,13 @@ public final class MirrorJob extends ServiceSupport {
         }
         @SuppressWarnings("unchecked")
         Map<String, String> metadata = in.getHeader(AutosyncHeaders.METADATA, Map.of(), Map.class);
+        String storageClass = in.getHeader(AutosyncHeaders.STORAGE_CLASS, String.class);
         SettleRule settle = spec.settleRule();
         for (int uploads = 1; ; uploads++) {
             String etag = null;
             IOException failure = null;
             try {
-                etag = actor.upload(new Upload(key, file.toPath(), size, mtime, contentType, metadata));
+                etag = actor.upload(new Upload(key, file.toPath(), size, mtime, contentType, metadata, storageClass));
             } catch (IOException e) {
                 failure = e; // perhaps because the file changed while it was read: that is checked next
             }

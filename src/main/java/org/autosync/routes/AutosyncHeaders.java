@@ -9,6 +9,11 @@ public final class AutosyncHeaders {
     public static final String REASON = "AutosyncReason";
     /** {@code Map<String,String>} of extra user metadata to store on the object. */
     public static final String METADATA = "AutosyncMetadata";
+    /**
+     * The storage class of the upload ({@code STANDARD_IA}, {@code GLACIER_IR}, ...): the header camel-aws2-s3 reads
+     * for the same purpose. Swift targets ignore it.
+     */
+    public static final String STORAGE_CLASS = "CamelAwsS3StorageClass";
     /** The ETag the target returned for the upload. */
     public static final String ETAG = "AutosyncETag";
     /** The job a message belongs to. */

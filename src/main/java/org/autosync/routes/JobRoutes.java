@@ -1,14 +1,24 @@
 package org.autosync.routes;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.TemplatedRouteDefinition;
 import org.autosync.job.JobSpec;
 
 /**
- * Instantiates the {@link MirrorRouteTemplates} for one job. A one-shot job gets the upload, delete
- * and reconcile routes; a continuous one also the file route and the reconciliation timer.
+ * The instances of the {@link MirrorRouteTemplates} one job runs. A one-shot job gets the upload, delete and
+ * reconcile routes; a continuous one also the file route and the reconciliation timer. As a RouteBuilder it adds
+ * them to any runtime; {@link #instances} lists them for code that adds routes one by one.
  */
 public class JobRoutes extends RouteBuilder {
+
+    /** One route of a job: the template it comes from, its route id and its parameters. */
+    public record Instance(String template, String routeId, Map<String, String> parameters) {
+    }
 
     private final JobSpec spec;
 
@@ -16,27 +26,35 @@ public class JobRoutes extends RouteBuilder {
         this.spec = spec;
     }
 
-    @Override
-    public void configure() {
-        instance(MirrorRouteTemplates.UPLOAD);
-        instance(MirrorRouteTemplates.DELETE);
-        instance(MirrorRouteTemplates.RECONCILE);
+    public static List<Instance> instances(JobSpec spec) {
+        List<Instance> routes = new ArrayList<>();
+        routes.add(instance(spec, MirrorRouteTemplates.UPLOAD, Map.of()));
+        routes.add(instance(spec, MirrorRouteTemplates.DELETE, Map.of()));
+        routes.add(instance(spec, MirrorRouteTemplates.RECONCILE, Map.of()));
         if (spec.continuous()) {
-            instance(MirrorRouteTemplates.SCAN)
-                    .parameter("source", spec.source().toString())
-                    .parameter("interval", String.valueOf(spec.interval().toMillis()))
-                    .parameter("threads", String.valueOf(spec.threads()));
-            templatedRoute(MirrorRouteTemplates.RECONCILE_TIMER)
-                    .routeId(MirrorRouteTemplates.routeId(MirrorRouteTemplates.RECONCILE_TIMER, spec.id()))
-                    .parameter("jobId", spec.id())
-                    .parameter("reconcileInterval", String.valueOf(spec.reconcileInterval().toMillis()));
+            routes.add(instance(spec, MirrorRouteTemplates.SCAN, Map.of("source", spec.source().toString(),
+                    "interval", String.valueOf(spec.interval().toMillis()), "threads", String.valueOf(spec.threads()))));
+            routes.add(instance(spec, MirrorRouteTemplates.RECONCILE_TIMER,
+                    Map.of("reconcileInterval", String.valueOf(spec.reconcileInterval().toMillis()))));
         }
+        return routes;
     }
 
-    private TemplatedRouteDefinition instance(String template) {
-        return templatedRoute(template)
-                .routeId(MirrorRouteTemplates.routeId(template, spec.id()))
-                .parameter("jobId", spec.id())
-                .parameter("job", spec.beanName());
+    private static Instance instance(JobSpec spec, String template, Map<String, String> more) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("jobId", spec.id());
+        if (!MirrorRouteTemplates.RECONCILE_TIMER.equals(template)) {
+            parameters.put("job", spec.beanName());
+        }
+        parameters.putAll(more);
+        return new Instance(template, MirrorRouteTemplates.routeId(template, spec.id()), parameters);
+    }
+
+    @Override
+    public void configure() {
+        for (Instance route : instances(spec)) {
+            TemplatedRouteDefinition def = templatedRoute(route.template()).routeId(route.routeId());
+            route.parameters().forEach(def::parameter);
+        }
     }
 }

@@ -2,14 +2,23 @@ package org.autosync.routes;
 
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.autosync.config.JobParameters;
 
 /**
  * The route templates of one sync job. Every way a file reaches the target (the file route, a
- * reconciliation pass, later the watcher) goes through the one upload route, and every delete through
+ * reconciliation pass, the watcher) goes through the one upload route, and every delete through
  * the one delete route, so a step added there applies to all of them.
  * <p>
- * Each template takes {@code jobId} and {@code job}, the registry name of the job's
- * {@link org.autosync.job.MirrorJob} bean; {@link JobRoutes} instantiates them for a job.
+ * {@value #JOB} is the template integrators instantiate: one instance is one whole job, built from its
+ * parameters ({@link JobParameters}) by {@link JobTemplate}, which adds the job's other routes. The other
+ * templates take {@code jobId} and {@code job}, the registry name of the job's
+ * {@link org.autosync.job.MirrorJob} bean; {@link JobRoutes} instantiates them for a job built in Java.
+ * <p>
+ * The upload route calls {@code direct:autosync-before-upload-JOBID} after the key is mapped and before the
+ * upload, if a route consumes it: that is where an integrator adds steps (set {@code Content-Type},
+ * {@code CamelAwsS3StorageClass}, {@link AutosyncHeaders#METADATA}, ...).
  */
 public class MirrorRouteTemplates extends RouteBuilder {
 
@@ -18,6 +27,8 @@ public class MirrorRouteTemplates extends RouteBuilder {
     public static final String SCAN = "autosync-scan";
     public static final String RECONCILE = "autosync-reconcile";
     public static final String RECONCILE_TIMER = "autosync-reconcile-timer";
+    /** One whole job from its parameters; its own route is the job's reconcile route. */
+    public static final String JOB = "autosync-job";
 
     public static String uploadUri(String jobId) {
         return "direct:" + UPLOAD + "-" + jobId;
@@ -29,6 +40,11 @@ public class MirrorRouteTemplates extends RouteBuilder {
 
     public static String reconcileUri(String jobId) {
         return "direct:" + RECONCILE + "-" + jobId;
+    }
+
+    /** Where an integrator's route takes each upload of the job before it is sent (see the class comment). */
+    public static String beforeUploadUri(String jobId) {
+        return "direct:autosync-before-upload-" + jobId;
     }
 
     public static String routeId(String template, String jobId) {
@@ -51,6 +67,8 @@ public class MirrorRouteTemplates extends RouteBuilder {
                     .to("bean:{{job}}?method=uploadFailed")
                 .end()
                 .to("bean:{{job}}?method=mapKey")
+                // an integrator's steps, if a route consumes this endpoint; otherwise nothing happens
+                .to("direct:autosync-before-upload-{{jobId}}?block=false&failIfNoConsumers=false")
                 .to("bean:{{job}}?method=upload")
                 .to("bean:{{job}}?method=recordUpload");
 
@@ -80,14 +98,22 @@ public class MirrorRouteTemplates extends RouteBuilder {
                 .threads().poolSize("{{threads}}").maxPoolSize("{{threads}}").end()
                 .to("direct:" + UPLOAD + "-{{jobId}}");
 
-        routeTemplate(RECONCILE)
-                .templateParameter("jobId").templateParameter("job")
-                .from("direct:" + RECONCILE + "-{{jobId}}")
-                .onException(Exception.class)
-                    .logExhausted(false)
-                    .to("bean:{{job}}?method=reconcileFailed")
-                .end()
-                .to("bean:{{job}}?method=reconcile");
+        reconcileRoute(routeTemplate(RECONCILE).templateParameter("jobId").templateParameter("job"));
+
+        RouteTemplateDefinition job = routeTemplate(JOB)
+                .description("One Autosync job: mirrors a directory into S3 or Swift and keeps it mirrored");
+        for (JobParameters.Parameter p : JobParameters.PARAMETERS) {
+            if (p.name().equals("jobId") || p.name().equals("source")) {
+                job.templateParameter(p.name(), null, p.description());
+            } else if (p.defaultValue() == null) {
+                job.templateOptionalParameter(p.name(), p.description());
+            } else {
+                job.templateParameter(p.name(), p.defaultValue(), p.description());
+            }
+        }
+        reconcileRoute(job);
+        getContext().getCamelContextExtension().getContextPlugin(Model.class)
+                .addRouteTemplateDefinitionConverter(JOB, new JobTemplate(getContext()));
 
         routeTemplate(RECONCILE_TIMER)
                 .templateParameter("jobId").templateParameter("reconcileInterval", "900000")
@@ -96,5 +122,15 @@ public class MirrorRouteTemplates extends RouteBuilder {
                 // consumer runs the first pass at once, and each next one a full interval after the last ended
                 .from("scheduler:" + RECONCILE + "-{{jobId}}?initialDelay=0&delay={{reconcileInterval}}&useFixedDelay=true")
                 .to("direct:" + RECONCILE + "-{{jobId}}");
+    }
+
+    /** A full reconciliation pass, started by the timer, by a one-shot run, or by anyone sending to it. */
+    private static void reconcileRoute(RouteTemplateDefinition template) {
+        template.from("direct:" + RECONCILE + "-{{jobId}}")
+                .onException(Exception.class)
+                    .logExhausted(false)
+                    .to("bean:{{job}}?method=reconcileFailed")
+                .end()
+                .to("bean:{{job}}?method=reconcile");
     }
 }

@@ -179,7 +179,7 @@ class IntegratorActorTest {
         assertThat(stderr).contains("unknown --actor 'nosuch'");
 
         assertThat(run(null, "--actor=swift", "--actor_option", "a=b")).isEqualTo(2);
-        assertThat(stderr).contains("--actor_option and --properties are for --actor=CLASS");
+        assertThat(stderr).contains("--actor_option is for --actor=CLASS");
 
         assertThat(run(null, LOCAL, "--actor_option", "root=" + target, "--endpoint=http://127.0.0.1:1")).isEqualTo(2);
         assertThat(stderr).contains("are for --actor=s3");

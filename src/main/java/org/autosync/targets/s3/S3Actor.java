@@ -319,7 +319,8 @@ public final class S3Actor implements Actor {
     private String uploadSingle(Upload upload, Map<String, String> metadata, String contentType) throws IOException {
         try (FileRangeContent content = new FileRangeContent(upload.file(), 0, upload.size())) {
             String etag = client.putObject(b -> b.bucket(bucket).key(upload.key())
-                            .contentLength(upload.size()).contentType(contentType).metadata(metadata),
+                            .contentLength(upload.size()).contentType(contentType).metadata(metadata)
+                            .storageClass(upload.storageClass()),
                     RequestBody.fromContentProvider(content, upload.size(), contentType)).eTag();
             checkSizeUnchanged(upload);
             return unquote(etag);
@@ -334,7 +335,7 @@ public final class S3Actor implements Actor {
         long partSize = settings.partSizeFor(size);
         int partCount = (int) ((size + partSize - 1) / partSize);
         String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(upload.key())
-                .contentType(contentType).metadata(metadata)).uploadId();
+                .contentType(contentType).metadata(metadata).storageClass(upload.storageClass())).uploadId();
         AtomicBoolean failed = new AtomicBoolean();
         List<Future<CompletedPart>> futures = new ArrayList<>(Math.min(partCount, 1024));
         MultipartJournal journal = this.journal;

@@ -1,0 +1,112 @@
+package org.autosync.routes;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.autosync.config.JobParameters;
+import org.autosync.job.JobSpec;
+import org.autosync.job.MirrorJob;
+import org.autosync.state.MvStoreSyncState;
+import org.autosync.state.StateFiles;
+import org.autosync.targets.Actor;
+import org.autosync.targets.TargetFactory;
+import org.autosync.targets.s3.S3ActorSettings;
+
+/**
+ * Makes one whole job of each instance of the {@value MirrorRouteTemplates#JOB} template, whichever way it was
+ * instantiated (a YAML {@code templatedRoute}, {@code camel.route-template[n]} properties, Java, a Karaf
+ * configuration): checks the parameters ({@link JobParameters}), opens the target, opens the job's sync state,
+ * adds the job with its other routes to the context, and returns the job's reconcile route as the instance's
+ * route.
+ *
+ * <p>What is the runtime's rather than the job's comes from properties: {@value #ONCE} (the jar's
+ * {@code --once}: a single pass, no re-scan, no timer), {@value #DRY_RUN} and {@value #STATE_DIR}; and from
+ * beans, when bound: {@value #S3_DEFAULTS} ({@link TargetFactory.S3Defaults}, for {@code s3://} targets without
+ * their own endpoint) and {@value #SWIFT_DEFAULTS} ({@link TargetFactory.SwiftLogin}).
+ */
+public final class JobTemplate implements RouteTemplateDefinition.Converter {
+
+    public static final String ONCE = "autosync.once";
+    public static final String DRY_RUN = "autosync.dry-run";
+    public static final String STATE_DIR = "autosync.state-dir";
+    public static final String S3_DEFAULTS = "autosync-s3-defaults";
+    public static final String SWIFT_DEFAULTS = "autosync-swift-defaults";
+
+    private final CamelContext context;
+
+    JobTemplate(CamelContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public RouteDefinition apply(RouteTemplateDefinition template, Map<String, Object> parameters) throws Exception {
+        Map<String, Object> given = new LinkedHashMap<>();
+        // Camel gives each parameter under its camelCase and its kebab-case name: one of each is enough
+        parameters.forEach((name, value) -> {
+            if (!name.contains("-") && value != null) {
+                given.put(name, context.resolvePropertyPlaceholders(value.toString()));
+            }
+        });
+        JobParameters p = JobParameters.parse(given, System.getenv("PWD"));
+        boolean once = flag(ONCE);
+        boolean dryRun = flag(DRY_RUN);
+        JobSpec spec = p.toSpec(!once, dryRun);
+
+        Actor actor;
+        boolean owned;
+        String identity;
+        String bucket;
+        if (p.actor() != null) {
+            actor = context.getRegistry().lookupByNameAndType(p.actor(), Actor.class);
+            if (actor == null) {
+                throw new IllegalArgumentException("job " + p.jobId() + ": parameter 'actor': no bean '" + p.actor()
+                        + "' implementing " + Actor.class.getName() + " in the registry");
+            }
+            owned = false;
+            identity = "actor:" + p.actor();
+            bucket = "actor";
+        } else {
+            TargetFactory.S3Defaults s3 = bean(S3_DEFAULTS, TargetFactory.S3Defaults.class, TargetFactory.S3Defaults.AWS);
+            TargetFactory.SwiftLogin swift = bean(SWIFT_DEFAULTS, TargetFactory.SwiftLogin.class, TargetFactory.SwiftLogin.NONE);
+            try {
+                identity = TargetFactory.identity(p.target(), s3, swift, System.getenv());
+                actor = TargetFactory.open(p.target(), s3, swift, System.getenv(),
+                        S3ActorSettings.defaults().withCreateBucketIfMissing(!dryRun), p.threads(), dryRun);
+            } catch (IllegalArgumentException e) {
+                // the message is the whole story (and holds no secret); the cause would hide it as the root
+                throw new IllegalArgumentException("job " + p.jobId() + ": parameter 'target': " + e.getMessage());
+            }
+            owned = true;
+            bucket = p.target().container();
+        }
+        Path stateDir = p.stateDir() != null ? p.stateDir() : runtimeStateDir();
+        MirrorJob job = new MirrorJob(spec, actor, new MvStoreSyncState(
+                StateFiles.fileFor(stateDir, identity, bucket, spec.scopePrefix(), spec.source())));
+        if (owned) {
+            job.closeOnStop(actor);
+        }
+        job.addTo(context, false);
+
+        parameters.put("job", spec.beanName());
+        RouteDefinition route = template.asRouteDefinition();
+        route.setId(MirrorRouteTemplates.routeId(MirrorRouteTemplates.RECONCILE, p.jobId()));
+        return route;
+    }
+
+    private boolean flag(String property) {
+        return Boolean.parseBoolean(context.getPropertiesComponent().resolveProperty(property).orElse("false"));
+    }
+
+    private Path runtimeStateDir() {
+        return context.getPropertiesComponent().resolveProperty(STATE_DIR).filter(s -> !s.isBlank()).map(Path::of).orElse(null);
+    }
+
+    private <T> T bean(String name, Class<T> type, T otherwise) {
+        T bean = context.getRegistry().lookupByNameAndType(name, type);
+        return bean != null ? bean : otherwise;
+    }
+}

@@ -1,0 +1,47 @@
+package org.autosync.state;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Where a job's sync state lives: one file per (target service, bucket, key scope, source directory), so two jobs
+ * never share a state and the same job finds its state again after a restart.
+ */
+public final class StateFiles {
+
+    private StateFiles() {
+    }
+
+    /** {@code $XDG_STATE_HOME/autosync}, else {@code ~/.local/state/autosync}. */
+    public static Path defaultDirectory() {
+        String xdg = System.getenv("XDG_STATE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".local", "state");
+        return base.resolve("autosync");
+    }
+
+    /**
+     * The state file of one job in {@code dir} (the default directory when null).
+     *
+     * @param targetIdentity the target service (endpoint, region or Swift login), not secret
+     * @param bucket         the bucket or container; also the readable start of the file name
+     * @param scope          the key prefix the job owns
+     * @param source         the source directory
+     */
+    public static Path fileFor(Path dir, String targetIdentity, String bucket, String scope, Path source) {
+        Path base = dir != null ? dir : defaultDirectory();
+        String identity = targetIdentity + "\n" + bucket + "\n" + scope + "\n" + source;
+        return base.resolve(bucket + "-" + sha256(identity).substring(0, 16) + ".mv.db");
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
