@@ -496,7 +496,8 @@ final class MirrorApplication {
                         sum = sum.plus(job.stats().snapshot());
                         code = Math.max(code, codes.getOrDefault(job, ExitCode.TRANSFER_FAILED));
                     }
-                    out.println(head + unit.name() + " " + unit.label() + ": "
+                    String label = unit.label() != null ? unit.label() : unit.jobs().get(0).actor().describe();
+                    out.println(head + unit.name() + " " + label + ": "
                             + (code == ExitCode.OK ? "in sync" : "FAILED (exit " + code + ")") + ", " + sum);
                 }
                 boolean onlyTargets = allUnits.size() == units.size();
