@@ -35,7 +35,7 @@ class FeaturesXmlTest {
     private static final String NAMESPACE_PREFIX = "http://karaf.apache.org/xmlns/features/v";
     private static final Pattern MAVEN_URL = Pattern.compile("^(?:wrap:)?mvn:([^/]+)/([^/]+)/([^/$]+)$");
 
-    /** The XSD of the namespace the file declares, from Karaf's org.apache.karaf.features.core jar. */
+    /** The XSD of the namespace the file declares, unpacked from Karaf's org.apache.karaf.features.core jar (pom.xml). */
     private static URL schemaFor(String namespace) {
         assertThat(namespace).startsWith(NAMESPACE_PREFIX);
         String resource = "org/apache/karaf/features/karaf-features-" + namespace.substring(NAMESPACE_PREFIX.length()) + ".xsd";
