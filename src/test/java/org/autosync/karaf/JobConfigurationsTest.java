@@ -16,14 +16,11 @@ import org.apache.camel.Route;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.autosync.routes.AutosyncJobs;
 import org.autosync.routes.JobTemplate;
-import org.autosync.targets.TargetFactory;
 import org.autosync.testing.S3Fixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * Karaf configurations of the factory PID {@code org.autosync} as ConfigAdmin hands them to the bundle (the
@@ -115,9 +112,7 @@ class JobConfigurationsTest {
     /** A plain context like the bundle's: the test server as default S3 service, state in the work dir. */
     private void start() throws Exception {
         context = new DefaultCamelContext();
-        context.getRegistry().bind(JobTemplate.S3_DEFAULTS, new TargetFactory.S3Defaults(s3.server.endpoint(),
-                s3.server.region(), StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.server.accessKey(),
-                        s3.server.secretKey())), null));
+        context.getRegistry().bind(JobTemplate.S3_DEFAULTS, s3.defaults());
         context.getPropertiesComponent().addInitialProperty(JobTemplate.STATE_DIR, work.resolve("state").toString());
         AutosyncJobs.addTemplates(context);
         context.start();
@@ -168,9 +163,10 @@ class JobConfigurationsTest {
     @Test
     void anInvalidConfigurationNamesTheParameterAndStopsTheJobItHad() throws Exception {
         Path source = Files.createDirectories(work.resolve("src"));
+        Map<String, Object> valid = fromFile("docs", Map.of(
+                "source", source.toString(), "target", "s3://karaf-docs", "reconcileInterval", "1h"));
         start();
-        configurations.update("org.autosync~docs", fromFile("docs", Map.of(
-                "source", source.toString(), "target", "s3://karaf-docs", "reconcileInterval", "1h")));
+        configurations.update("org.autosync~docs", valid);
         assertThat(AutosyncJobs.job(context, "docs")).isNotNull();
 
         assertThatThrownBy(() -> configurations.update("org.autosync~docs", fromFile("docs", Map.of(
@@ -181,8 +177,7 @@ class JobConfigurationsTest {
         assertThat(AutosyncJobs.jobs(context)).isEmpty();
         assertThat(routesOf("docs")).isEmpty();
         // a later valid edit brings it back
-        configurations.update("org.autosync~docs", fromFile("docs", Map.of(
-                "source", source.toString(), "target", "s3://karaf-docs", "reconcileInterval", "1h")));
+        configurations.update("org.autosync~docs", valid);
         assertThat(AutosyncJobs.job(context, "docs")).isNotNull();
     }
 
