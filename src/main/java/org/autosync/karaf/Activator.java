@@ -72,8 +72,11 @@ public final class Activator implements BundleActivator, ManagedServiceFactory {
             jobs.update(pid, map);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(null, e.getMessage());
-        } catch (Exception | LinkageError e) {
-            // a LinkageError is a target whose client is not installed: feature autosync-s3 or autosync-swift
+        } catch (LinkageError e) {
+            // the bundle imports the target clients optionally (README.md, Karaf)
+            throw new ConfigurationException(null, "configuration " + pid + ": its target's client is not installed"
+                    + " (feature autosync-s3 for s3://, autosync-swift for swift://): " + e, e);
+        } catch (Exception e) {
             throw new ConfigurationException(null, "configuration " + pid + ": " + e, e);
         }
     }
