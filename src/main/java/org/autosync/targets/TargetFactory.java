@@ -8,10 +8,7 @@ import org.autosync.targets.s3.S3ActorSettings;
 import org.autosync.targets.s3.S3ClientSettings;
 import org.autosync.targets.swift.SwiftActor;
 import org.autosync.targets.swift.SwiftSettings;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * Turns a {@link TargetUri} into the settings of its actor, and opens that actor: the one way the command line's
@@ -69,29 +66,12 @@ public final class TargetFactory {
         requireScheme(uri, "s3");
         String endpoint = uri.params().get("endpoint");
         String region = uri.params().getOrDefault("region", defaults.region());
-        AwsCredentialsProvider credentials = credentials(uri, env);
+        AwsCredentialsProvider credentials = S3ClientSettings.credentials(uri, env);
         if (credentials == null && endpoint == null) {
             credentials = defaults.credentials();
         }
         URI endpointUri = endpoint != null ? URI.create(endpoint) : defaults.endpoint();
         return new S3ClientSettings(endpointUri, region, credentials, parallelism);
-    }
-
-    /** {@code access_key_env}/{@code secret_key_env} or {@code profile}; null for "not given". */
-    private static AwsCredentialsProvider credentials(TargetUri uri, Map<String, String> env) {
-        String accessVar = uri.params().get("access_key_env");
-        if (accessVar != null) {
-            String secretVar = uri.params().get("secret_key_env");
-            String access = env.get(accessVar);
-            String secret = env.get(secretVar);
-            if (access == null || access.isBlank() || secret == null || secret.isBlank()) {
-                throw new IllegalArgumentException("environment variable "
-                        + (access == null || access.isBlank() ? accessVar : secretVar) + " is not set");
-            }
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(access, secret));
-        }
-        String profile = uri.params().get("profile");
-        return profile != null ? ProfileCredentialsProvider.create(profile) : null;
     }
 
     /**

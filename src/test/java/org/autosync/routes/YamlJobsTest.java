@@ -17,14 +17,11 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.autosync.job.MirrorJob;
-import org.autosync.targets.TargetFactory;
 import org.autosync.testing.S3Fixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -51,9 +48,7 @@ class YamlJobsTest {
     /** A plain context with Autosync's templates, the test server as default S3 service and a state dir of its own. */
     private CamelContext plainContext() throws Exception {
         context = new DefaultCamelContext();
-        context.getRegistry().bind(JobTemplate.S3_DEFAULTS, new TargetFactory.S3Defaults(s3.server.endpoint(),
-                s3.server.region(), StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.server.accessKey(),
-                        s3.server.secretKey())), null));
+        context.getRegistry().bind(JobTemplate.S3_DEFAULTS, s3.defaults());
         context.getPropertiesComponent().addInitialProperty(JobTemplate.STATE_DIR, work.resolve("state").toString());
         AutosyncJobs.addTemplates(context);
         return context;

@@ -20,6 +20,7 @@ import org.autosync.local.SourceFilter;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.state.MvStoreSyncState;
 import org.autosync.targets.Actor;
+import org.autosync.targets.TargetFactory;
 import org.autosync.targets.s3.S3Actor;
 import org.autosync.targets.s3.S3ActorSettings;
 import org.autosync.targets.s3.S3ClientFactory;
@@ -73,6 +74,12 @@ public final class S3Fixture implements AutoCloseable, AfterAllCallback {
     @Override
     public void afterAll(ExtensionContext context) {
         close();
+    }
+
+    /** This server as the runtime's default S3 service (bean {@code autosync-s3-defaults}) of {@code s3://} targets. */
+    public TargetFactory.S3Defaults defaults() {
+        return new TargetFactory.S3Defaults(server.endpoint(), server.region(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(server.accessKey(), server.secretKey())), null);
     }
 
     public static String uniqueBucket(String stem) {

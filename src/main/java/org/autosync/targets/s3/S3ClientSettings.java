@@ -1,8 +1,13 @@
 package org.autosync.targets.s3;
 
 import java.net.URI;
+import java.util.Map;
 
+import org.autosync.targets.TargetUri;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * How to reach an S3 service.
@@ -33,6 +38,27 @@ public record S3ClientSettings(URI endpoint, String region, AwsCredentialsProvid
     /** AWS proper: default region and credential chains. */
     public static S3ClientSettings aws(int parallelism) {
         return new S3ClientSettings(null, null, null, parallelism);
+    }
+
+    /**
+     * The credentials an {@code s3://} target names: {@code access_key_env}/{@code secret_key_env} or {@code profile};
+     * null for "not given". Here rather than in {@link org.autosync.targets.TargetFactory}, which Swift jobs use too: a class whose code
+     * builds SDK credentials cannot even be loaded without the AWS SDK, which the bundle imports optionally.
+     */
+    public static AwsCredentialsProvider credentials(TargetUri uri, Map<String, String> env) {
+        String accessVar = uri.params().get("access_key_env");
+        if (accessVar != null) {
+            String secretVar = uri.params().get("secret_key_env");
+            String access = env.get(accessVar);
+            String secret = env.get(secretVar);
+            if (access == null || access.isBlank() || secret == null || secret.isBlank()) {
+                throw new IllegalArgumentException("environment variable "
+                        + (access == null || access.isBlank() ? accessVar : secretVar) + " is not set");
+            }
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(access, secret));
+        }
+        String profile = uri.params().get("profile");
+        return profile != null ? ProfileCredentialsProvider.create(profile) : null;
     }
 
     /** The pool size the factory uses: two connections per concurrent request plus headroom. */
