@@ -49,6 +49,9 @@ public final class AutosyncJobs {
      */
     public static void remove(CamelContext context, String jobId) throws Exception {
         MirrorJob job = job(context, jobId);
+        if (job != null) {
+            job.stopTakingWork(); // a pass in progress ends quietly instead of failing on the closed actor
+        }
         for (RouteDefinition route : List.copyOf(model(context).getRouteDefinitions())) {
             Map<String, Object> params = route.getTemplateParameters();
             if (params != null && jobId.equals(params.get("jobId"))) {
