@@ -73,8 +73,8 @@ public final class JobObservability extends LifecycleStrategySupport {
     @Override
     public void onServiceRemove(CamelContext camelContext, Service service, Route route) {
         if (service instanceof MirrorJob job) {
-            Attached attached = jobs.remove(job.id());
-            if (attached != null && attached.job == job) {
+            Attached attached = jobs.get(job.id());
+            if (attached != null && attached.job == job && jobs.remove(job.id(), attached)) {
                 attached.close();
             }
         }
