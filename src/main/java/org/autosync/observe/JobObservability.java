@@ -34,6 +34,7 @@ public final class JobObservability extends LifecycleStrategySupport {
 
     private final CamelContext context;
     private final Map<String, Attached> jobs = new ConcurrentHashMap<>();
+    private final Map<String, Duration> progressIntervals = new ConcurrentHashMap<>();
     private ScheduledExecutorService ticks;
     private ExecutorService counting;
 
@@ -58,6 +59,11 @@ public final class JobObservability extends LifecycleStrategySupport {
         }
     }
 
+    /** A job's own progress interval (its template parameter progressInterval), instead of the runtime's. */
+    public void progressInterval(String jobId, Duration every) {
+        progressIntervals.put(jobId, every);
+    }
+
     @Override
     public void onContextStarted(CamelContext started) {
         attachAll();
@@ -76,6 +82,7 @@ public final class JobObservability extends LifecycleStrategySupport {
             Attached attached = jobs.get(job.id());
             if (attached != null && attached.job == job && jobs.remove(job.id(), attached)) {
                 attached.close();
+                progressIntervals.remove(job.id());
             }
         }
     }
@@ -92,7 +99,7 @@ public final class JobObservability extends LifecycleStrategySupport {
     }
 
     private synchronized ScheduledFuture<?> scheduleProgress(MirrorJob job) {
-        Duration every = progressInterval();
+        Duration every = progressIntervals.getOrDefault(job.id(), runtimeProgressInterval());
         if (every.isZero() || every.isNegative()) {
             return null;
         }
@@ -104,7 +111,7 @@ public final class JobObservability extends LifecycleStrategySupport {
                 TimeUnit.MILLISECONDS);
     }
 
-    private Duration progressInterval() {
+    private Duration runtimeProgressInterval() {
         return Values.duration(context.getPropertiesComponent().resolveProperty(PROGRESS_INTERVAL).orElse("30s"));
     }
 

@@ -6,10 +6,15 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
@@ -25,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** A job of the autosync-job template against a real S3 server, watched through its health check and its meters. */
 class JobObservabilityTest {
@@ -100,7 +106,33 @@ class JobObservabilityTest {
         assertThat(meters.find("autosync.uploaded.files").tag("job", "photos").functionCounter()).isNull();
     }
 
-    private void startJob(Path source, String bucket, CountDownLatch uploadsHeld) throws Exception {
+    @Test
+    void aPassThatOutlivesItsProgressIntervalLogsFilesAndBytesOfTheCountedTotal() throws Exception {
+        Path source = Files.createDirectories(work.resolve("photos"));
+        for (int i = 0; i < 4; i++) {
+            Files.write(source.resolve("p" + i + ".jpg"), new byte[1024]);
+        }
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger progress = (Logger) LoggerFactory.getLogger(ProgressReporter.class);
+        progress.addAppender(log);
+        CountDownLatch uploadsHeld = new CountDownLatch(1);
+        try {
+            startJob(source, S3Fixture.uniqueBucket("observe"), uploadsHeld, "progressInterval", "200ms");
+
+            // held uploads keep the pass running: the count of its work comes in and the line shows the total
+            await().atMost(Duration.ofSeconds(30)).until(() -> List.copyOf(log.list).stream()
+                    .anyMatch(e -> e.getFormattedMessage().equals("photos: 0/4 files, 0 B/4.0 KiB, 0 B/s")));
+        } finally {
+            uploadsHeld.countDown();
+            progress.detachAppender(log);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> readiness().getState() == HealthCheck.State.UP);
+        assertThat(counter("autosync.uploaded.files")).isEqualTo(4);
+    }
+
+    private void startJob(Path source, String bucket, CountDownLatch uploadsHeld, String... moreParameters)
+            throws Exception {
         context = new DefaultCamelContext();
         context.getRegistry().bind(JobTemplate.S3_DEFAULTS, s3.defaults());
         context.getRegistry().bind("metricsRegistry", meters);
@@ -112,8 +144,12 @@ class JobObservabilityTest {
                         .process(exchange -> uploadsHeld.await(30, TimeUnit.SECONDS));
             }
         });
-        AutosyncJobs.add(context, Map.of("jobId", "photos", "source", source.toString(), "target", "s3://" + bucket,
-                "watch", "poll", "interval", "1h", "reconcileInterval", "1h", "settleTime", "0"));
+        Map<String, String> parameters = new HashMap<>(Map.of("jobId", "photos", "source", source.toString(),
+                "target", "s3://" + bucket, "watch", "poll", "interval", "1h", "reconcileInterval", "1h", "settleTime", "0"));
+        for (int i = 0; i < moreParameters.length; i += 2) {
+            parameters.put(moreParameters[i], moreParameters[i + 1]);
+        }
+        AutosyncJobs.add(context, parameters);
         context.start();
     }
 
