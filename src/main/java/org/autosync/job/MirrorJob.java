@@ -6,6 +6,7 @@ import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,9 +22,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.apache.camel.model.Model;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.autosync.local.LocalFile;
+import org.autosync.local.LocalTreeWalker;
 import org.autosync.local.SettleRule;
 import org.autosync.local.SourceUnavailableException;
 import org.autosync.reconcile.ChangeDetector;
@@ -244,7 +247,7 @@ public final class MirrorJob extends ServiceSupport {
     private void trackPending(Exchange exchange, long changedAtMillis) {
         String id = exchange.getExchangeId();
         pendingUploads.put(id, changedAtMillis);
-        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
                 pendingUploads.remove(id);
@@ -258,8 +261,8 @@ public final class MirrorJob extends ServiceSupport {
     }
 
     /** The modification time of the oldest change found and not synced yet (empty if none is pending). */
-    public Optional<java.time.Instant> oldestPendingChange() {
-        return pendingUploads.values().stream().min(Long::compare).map(java.time.Instant::ofEpochMilli);
+    public Optional<Instant> oldestPendingChange() {
+        return pendingUploads.values().stream().min(Long::compare).map(Instant::ofEpochMilli);
     }
 
     /** Whether a reconciliation pass ran to its end at least once (the initial sync is done). */
@@ -273,7 +276,7 @@ public final class MirrorJob extends ServiceSupport {
     }
 
     /** The start of a reconciliation pass. */
-    public record PassStart(java.time.Instant at, MirrorStats.Snapshot stats) {
+    public record PassStart(Instant at, MirrorStats.Snapshot stats) {
     }
 
     /**
@@ -281,8 +284,8 @@ public final class MirrorJob extends ServiceSupport {
      * the work left of a pass, for its progress line. Walks the source once; no request to the target.
      */
     public UnsyncedWork countUnsynced() {
-        org.autosync.local.LocalTreeWalker walker = new org.autosync.local.LocalTreeWalker(spec.source(), spec.filter(),
-                spec.mapper()::keyFor, spec.followSymlinks());
+        LocalTreeWalker walker = new LocalTreeWalker(spec.source(), spec.filter(), spec.mapper()::keyFor,
+                spec.followSymlinks());
         long files = 0;
         long bytes = 0;
         while (walker.hasNext()) {
@@ -556,7 +559,7 @@ public final class MirrorJob extends ServiceSupport {
         if (spec.watchesEvents() && !spec.dryRun()) {
             ensureWatching(exchange.getContext());
         }
-        currentPass = new PassStart(java.time.Instant.now(), stats.snapshot());
+        currentPass = new PassStart(Instant.now(), stats.snapshot());
         try {
             Reconciler.PassResult result = reconciler.pass(transfers(exchange.getContext()));
             stats.unchanged(result.unchanged());
