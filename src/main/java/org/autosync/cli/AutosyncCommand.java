@@ -170,6 +170,20 @@ public class AutosyncCommand implements Callable<Integer> {
                     + "then they are aborted. The exit code is 0 after such an orderly stop.")
     Duration shutdownTimeout;
 
+    @Option(names = {"--http_port", "--http-port"}, paramLabel = "PORT",
+            description = "Serve health checks at /observe/health and Prometheus metrics at /observe/metrics on this port "
+                    + "(camel-main's embedded HTTP server). Default: no HTTP server.")
+    Integer httpPort;
+
+    @Option(names = {"--http_host", "--http-host"}, paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "With --http_port: the address the HTTP server binds (0.0.0.0 for every interface).")
+    String httpHost;
+
+    @Option(names = {"--progress_interval", "--progress-interval"}, paramLabel = "DURATION", defaultValue = "30s",
+            converter = Converters.DurationConverter.class,
+            description = "While a reconciliation pass uploads, log files and bytes done, rate and ETA this often; 0 disables.")
+    Duration progressInterval;
+
     @Option(names = "--watch", paramLabel = "events|poll", defaultValue = "events",
             converter = Converters.WatchModeConverter.class,
             description = "Continuous mode: react to file-system events (inotify) within the settle time, or only "

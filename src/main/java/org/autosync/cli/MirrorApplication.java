@@ -16,6 +16,7 @@ import org.autosync.embedded.EmbeddedS3;
 import org.autosync.job.JobHealth;
 import org.autosync.job.JobSpec;
 import org.autosync.job.MirrorJob;
+import org.autosync.observe.JobObservability;
 import org.autosync.job.MirrorStats;
 import org.autosync.keys.BucketNames;
 import org.autosync.keys.KeyMapper;
@@ -85,6 +86,12 @@ final class MirrorApplication {
         }
         if (!integrator && options.actorOptions != null) {
             throw new ConfigurationException("--actor_option is for --actor=CLASS (integrator actors)");
+        }
+        if (options.httpPort != null && (options.httpPort < 0 || options.httpPort > 65535)) {
+            throw new ConfigurationException("--http_port must be a port number (0 to 65535)");
+        }
+        if (options.progressInterval.isNegative()) {
+            throw new ConfigurationException("--progress_interval must not be negative");
         }
         if (options.threads < 1) {
             throw new ConfigurationException("--threads must be at least 1");
@@ -286,6 +293,18 @@ final class MirrorApplication {
         }
     }
 
+    /** camel-main's embedded management server with health checks and Prometheus metrics (/observe/...). */
+    private void serveHealthAndMetrics(Main main) {
+        main.addInitialProperty("camel.management.enabled", "true");
+        main.addInitialProperty("camel.management.port", String.valueOf(options.httpPort));
+        main.addInitialProperty("camel.management.host", options.httpHost);
+        main.addInitialProperty("camel.management.healthCheckEnabled", "true");
+        main.addInitialProperty("camel.management.metricsEnabled", "true");
+        main.addInitialProperty("camel.metrics.enabled", "true");
+        LOG.info("health: http://{}:{}/observe/health, metrics: http://{}:{}/observe/metrics", options.httpHost,
+                options.httpPort, options.httpHost, options.httpPort);
+    }
+
     /**
      * Runs the jobs of the flags (one per SOURCE and target) together with the jobs of the routes directory and the
      * properties file, in one camel-main runtime.
@@ -306,6 +325,10 @@ final class MirrorApplication {
         main.addInitialProperty(JobTemplate.DRY_RUN, String.valueOf(options.dryRun));
         if (options.stateDir != null) {
             main.addInitialProperty(JobTemplate.STATE_DIR, options.stateDir.toAbsolutePath().toString());
+        }
+        main.addInitialProperty(JobObservability.PROGRESS_INTERVAL, options.progressInterval.toMillis() + "ms");
+        if (options.httpPort != null) {
+            serveHealthAndMetrics(main);
         }
         main.bind(JobTemplate.S3_DEFAULTS, runtime.s3Defaults());
         main.bind(JobTemplate.SWIFT_DEFAULTS, SwiftOptions.login(options));

@@ -31,7 +31,7 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
                             String sourcePrefix, String filter, String excludeTemp, Duration interval,
                             Duration reconcileInterval, int threads, Duration settleTime, WatchMode watch,
                             boolean followSymlinks, MaxDelete maxDelete, boolean noDelete, String backupPrefix,
-                            Path stateDir) {
+                            Path stateDir, Duration progressInterval) {
 
     /** One template parameter: its name, its default (null = none), and what it means. */
     public record Parameter(String name, String defaultValue, String description) {
@@ -62,7 +62,9 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
             new Parameter("noDelete", "false", "Never delete from the target."),
             new Parameter("backupPrefix", "", "Copy each object to PREFIX/<key> before deleting it; empty for none."),
             new Parameter("stateDir", "", "Where the job's sync state lives. Default: the property autosync.state-dir, "
-                    + "else $XDG_STATE_HOME/autosync."));
+                    + "else $XDG_STATE_HOME/autosync."),
+            new Parameter("progressInterval", "", "While a pass uploads, log its progress this often; 0 disables. Default: "
+                    + "the property autosync.progress-interval, else 30s."));
 
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     /** Parameters Camel itself may add to a template instance (kamelets), which are not ours to check. */
@@ -126,12 +128,16 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
                 r.value("threads", Integer::valueOf), r.value("settleTime", Values::duration),
                 r.value("watch", WatchMode::parse), r.value("followSymlinks", Reader::bool),
                 r.value("maxDelete", MaxDelete::parse), r.value("noDelete", Reader::bool), r.textOr("backupPrefix"),
-                r.value("stateDir", s -> s.isBlank() ? null : KeyMapper.absoluteFromLogicalPwd(s, pwd)));
+                r.value("stateDir", s -> s.isBlank() ? null : KeyMapper.absoluteFromLogicalPwd(s, pwd)),
+                r.value("progressInterval", s -> s.isBlank() ? null : Values.duration(s)));
         if (p.threads < 1) {
             throw r.error("threads", "must be at least 1");
         }
         if (p.settleTime.isNegative()) {
             throw r.error("settleTime", "must not be negative");
+        }
+        if (p.progressInterval != null && p.progressInterval.isNegative()) {
+            throw r.error("progressInterval", "must not be negative");
         }
         p.toSpec(true, false); // checks the filter, the prefixes and the delete policy
         return p;

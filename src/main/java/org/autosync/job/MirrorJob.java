@@ -6,6 +6,7 @@ import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,9 +22,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.apache.camel.model.Model;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.autosync.local.LocalFile;
+import org.autosync.local.LocalTreeWalker;
 import org.autosync.local.SettleRule;
 import org.autosync.local.SourceUnavailableException;
 import org.autosync.reconcile.ChangeDetector;
@@ -72,6 +75,10 @@ public final class MirrorJob extends ServiceSupport {
     private WatchStarter watchStarter = WatchStarter.directoryWatcher();
     private SourceWatcher watcher;
     private final List<AutoCloseable> ownedResources = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean firstPassDone;
+    private volatile PassStart currentPass;
+    /** Uploads found and not yet finished, by exchange id: the change's mtime (the age of the oldest is the lag). */
+    private final Map<String, Long> pendingUploads = new java.util.concurrent.ConcurrentHashMap<>();
 
     public MirrorJob(JobSpec spec, Actor actor, SyncState state) {
         this.spec = spec;
@@ -237,6 +244,64 @@ public final class MirrorJob extends ServiceSupport {
         }
     }
 
+    private void trackPending(Exchange exchange, long changedAtMillis) {
+        String id = exchange.getExchangeId();
+        pendingUploads.put(id, changedAtMillis);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                pendingUploads.remove(id);
+            }
+        });
+    }
+
+    /** Uploads found (by a pass, the re-scan or the watcher) and not finished yet. */
+    public int pendingUploads() {
+        return pendingUploads.size();
+    }
+
+    /** The modification time of the oldest change found and not synced yet (empty if none is pending). */
+    public Optional<Instant> oldestPendingChange() {
+        return pendingUploads.values().stream().min(Long::compare).map(Instant::ofEpochMilli);
+    }
+
+    /** Whether a reconciliation pass ran to its end at least once (the initial sync is done). */
+    public boolean firstPassDone() {
+        return firstPassDone;
+    }
+
+    /** When the reconciliation pass running now started, with the counters then; empty between passes. */
+    public Optional<PassStart> currentPass() {
+        return Optional.ofNullable(currentPass);
+    }
+
+    /** The start of a reconciliation pass. */
+    public record PassStart(Instant at, MirrorStats.Snapshot stats) {
+    }
+
+    /**
+     * What the source holds that the sync state does not record as uploaded (new or changed files, in scope):
+     * the work left of a pass, for its progress line. Walks the source once; no request to the target.
+     */
+    public UnsyncedWork countUnsynced() {
+        LocalTreeWalker walker = new LocalTreeWalker(spec.source(), spec.filter(), spec.mapper()::keyFor,
+                spec.followSymlinks());
+        long files = 0;
+        long bytes = 0;
+        while (walker.hasNext()) {
+            LocalFile f = walker.next();
+            if (!state.get(f.key()).map(r -> r.describes(f.size(), f.mtimeMillis())).orElse(false)) {
+                files++;
+                bytes += f.size();
+            }
+        }
+        return new UnsyncedWork(files, bytes);
+    }
+
+    /** Files and their bytes not synced yet. */
+    public record UnsyncedWork(long files, long bytes) {
+    }
+
     /** Closes {@code resource} (e.g. an actor the job owns) when the job stops, before its sync state closes. */
     public void closeOnStop(AutoCloseable resource) {
         ownedResources.add(resource);
@@ -249,6 +314,7 @@ public final class MirrorJob extends ServiceSupport {
     public void mapKey(Exchange exchange) {
         Message in = exchange.getMessage();
         in.setHeader(AutosyncHeaders.JOB, spec.id());
+        trackPending(exchange, in.getHeader(Exchange.FILE_LAST_MODIFIED, System.currentTimeMillis(), Long.class));
         if (in.getHeader(AutosyncHeaders.KEY) == null) {
             in.setHeader(AutosyncHeaders.KEY, spec.mapper().keyFor(fileOf(in).toPath().toAbsolutePath()));
         }
@@ -493,6 +559,7 @@ public final class MirrorJob extends ServiceSupport {
         if (spec.watchesEvents() && !spec.dryRun()) {
             ensureWatching(exchange.getContext());
         }
+        currentPass = new PassStart(Instant.now(), stats.snapshot());
         try {
             Reconciler.PassResult result = reconciler.pass(transfers(exchange.getContext()));
             stats.unchanged(result.unchanged());
@@ -501,14 +568,19 @@ public final class MirrorJob extends ServiceSupport {
             eventDeletes.inScope(Math.max(0, result.inScope() - (result.deletesSent() ? result.deletes().size() : 0)));
             if (result.deleteBlockReason().isPresent()) {
                 health(JobHealth.Status.DELETES_BLOCKED, result.deleteBlockReason().get());
+                stats.passEnded(MirrorStats.PassOutcome.DELETES_BLOCKED);
             } else if (result.railTripped().isPresent()) {
                 health(JobHealth.Status.RAIL_TRIPPED, result.railTripped().get());
+                stats.passEnded(MirrorStats.PassOutcome.RAIL_TRIPPED);
             } else {
                 eventDeletes.reset();
                 health(JobHealth.Status.HEALTHY, "");
+                stats.passEnded(MirrorStats.PassOutcome.COMPLETE);
             }
+            firstPassDone = true;
             return result;
         } finally {
+            currentPass = null;
             String scanRoute = MirrorRouteTemplates.routeId(MirrorRouteTemplates.SCAN, spec.id());
             if (exchange.getContext().getRoute(scanRoute) != null
                     && !exchange.getContext().getRouteController().getRouteStatus(scanRoute).isStarted()) {
@@ -555,7 +627,9 @@ public final class MirrorJob extends ServiceSupport {
         if (stopping || e instanceof RouteTransfers.StoppingException) {
             LOG.info("{}: reconciliation pass stopped for shutdown; nothing more sent, nothing deleted", spec.id());
             return;
-        } else if (gone != null) {
+        }
+        stats.passEnded(MirrorStats.PassOutcome.FAILED);
+        if (gone != null) {
             why = "the source is not available (" + gone.getMessage() + ")";
             LOG.warn("{}: reconciliation skipped, nothing deleted: {}", spec.id(), why);
         } else {

@@ -1,5 +1,7 @@
 package org.autosync.job;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters of one job, shared by its routes; a pass reports the difference of two snapshots. */
@@ -11,6 +13,33 @@ public final class MirrorStats {
     private final LongAdder unchanged = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder vanished = new LongAdder();
+    private final Map<PassOutcome, LongAdder> passes = new EnumMap<>(PassOutcome.class);
+
+    /** How a reconciliation pass ended. */
+    public enum PassOutcome {
+        /** Complete and within limits. */
+        COMPLETE,
+        /** Complete, but nothing could be deleted on good evidence. */
+        DELETES_BLOCKED,
+        /** Complete, but a safety rail held deletes back. */
+        RAIL_TRIPPED,
+        /** Ended by an error (source missing, target unreachable). */
+        FAILED
+    }
+
+    public MirrorStats() {
+        for (PassOutcome outcome : PassOutcome.values()) {
+            passes.put(outcome, new LongAdder());
+        }
+    }
+
+    public void passEnded(PassOutcome outcome) {
+        passes.get(outcome).increment();
+    }
+
+    public long passes(PassOutcome outcome) {
+        return passes.get(outcome).sum();
+    }
 
     public void uploaded(long bytes) {
         uploadedFiles.increment();

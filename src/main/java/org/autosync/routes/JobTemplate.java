@@ -10,6 +10,7 @@ import org.apache.camel.model.RouteTemplateDefinition;
 import org.autosync.config.JobParameters;
 import org.autosync.job.JobSpec;
 import org.autosync.job.MirrorJob;
+import org.autosync.observe.JobObservability;
 import org.autosync.state.MvStoreSyncState;
 import org.autosync.state.StateFiles;
 import org.autosync.targets.Actor;
@@ -88,6 +89,9 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
                 StateFiles.fileFor(stateDir, identity, bucket, spec.scopePrefix(), spec.source())));
         if (owned) {
             job.closeOnStop(actor);
+        }
+        if (p.progressInterval() != null) {
+            JobObservability.install(context).progressInterval(p.jobId(), p.progressInterval());
         }
         job.addTo(context, false);
 

@@ -5,6 +5,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteTemplateDefinition;
 import org.autosync.config.JobParameters;
+import org.autosync.observe.JobObservability;
 
 /**
  * The route templates of one sync job. Every way a file reaches the target (the file route, a
@@ -53,6 +54,7 @@ public class MirrorRouteTemplates extends RouteBuilder {
 
     @Override
     public void configure() {
+        JobObservability.install(getContext());
         routeTemplate(UPLOAD)
                 .templateParameter("jobId").templateParameter("job")
                 .templateParameter("retries", "3").templateParameter("retryDelay", "500")
