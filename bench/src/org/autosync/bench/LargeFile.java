@@ -38,7 +38,11 @@ final class LargeFile {
         List<Tools.Run> rclone = new ArrayList<>();
         for (int rep = 1; rep <= reps; rep++) {
             String s = lab.bucket(name + "-server-" + rep);
-            server.add(tools.curlPut(file, s, "large.bin"));
+            Tools.Run put = tools.curlPut(file, s, "large.bin");
+            server.add(put);
+            if (put.exitCode() != 0) {
+                report.failed(name + " server alone", List.of("curl exit code " + put.exitCode() + " (see " + put.log() + ")"));
+            }
             report.failed(name + " server alone", check.differences(s, manifest));
             lab.drop(s);
             for (boolean autosyncFirst : rep % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true}) {

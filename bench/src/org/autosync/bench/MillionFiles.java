@@ -45,7 +45,8 @@ final class MillionFiles {
 
             double cpuBefore = proc.cpuSeconds();
             for (int i = 0; i < EVENTS; i++) {
-                Trees.touch(tree.resolve(String.format("d%04d/f%07d", i % dirs, i * (files / EVENTS))), i);
+                int file = i * (files / EVENTS);
+                Trees.touch(tree.resolve(String.format("d%04d/f%07d", file % dirs, file)), i);
                 Thread.sleep(20);
             }
             if (!Latency.await(() -> lines(actorReport, "upload ") >= EVENTS, 300)) {

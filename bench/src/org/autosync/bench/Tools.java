@@ -78,6 +78,7 @@ final class Tools {
     /** {@code curl --aws-sigv4}: one plain PUT of a file, the server's own speed for a large object. */
     Run curlPut(Path file, String bucket, String key) throws IOException, InterruptedException {
         return timed("curl", List.of("curl", "-sS", "-f", "-o", "/dev/null", "-T", file.toString(),
+                "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
                 "--aws-sigv4", "aws:amz:" + lab.server().region() + ":s3",
                 "--user", lab.server().accessKey() + ":" + lab.server().secretKey(),
                 lab.server().endpoint() + "/" + bucket + "/" + key));
