@@ -2,6 +2,7 @@ package org.autosync.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -68,7 +69,7 @@ final class Lab implements AutoCloseable {
 
     /** Requests since the last reset, without zeros and without the MULTIPART total (its parts are listed). */
     Map<String, Long> counts() {
-        Map<String, Long> counts = new java.util.LinkedHashMap<>(server.requestCounts());
+        Map<String, Long> counts = new LinkedHashMap<>(server.requestCounts());
         counts.remove(EmbeddedS3.MULTIPART);
         counts.values().removeIf(n -> n == 0L);
         return counts;

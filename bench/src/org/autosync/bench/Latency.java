@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 
 /**
  * Continuous mode with Autosync's defaults (events, 500 ms settle time): the time from writing a file to the
@@ -49,7 +51,7 @@ final class Latency {
                 written[i] = System.nanoTime();
                 Thread.sleep(WRITE_GAP_MILLIS);
             }
-            boolean all = await(() -> java.util.stream.IntStream.range(0, writes).allMatch(i -> stored.containsKey("w" + i + ".txt")), 120);
+            boolean all = await(() -> IntStream.range(0, writes).allMatch(i -> stored.containsKey("w" + i + ".txt")), 120);
             if (!all) {
                 report.failed("latency", List.of("not every write reached the server within 120 s"));
                 return;
@@ -81,7 +83,7 @@ final class Latency {
         lab.drop(bucket);
     }
 
-    static boolean await(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+    static boolean await(BooleanSupplier condition, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

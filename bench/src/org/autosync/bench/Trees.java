@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -114,7 +115,7 @@ final class Trees {
     /** Appends one line to a file: a change event for continuous mode. */
     static void touch(Path file, int n) throws IOException {
         Files.write(file, ("change " + n + "\n").getBytes(StandardCharsets.UTF_8),
-                java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.APPEND);
     }
 
     private static void fill(byte[] bytes, long seed, long index) {
