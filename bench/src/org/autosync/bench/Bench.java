@@ -78,6 +78,7 @@ public final class Bench {
     }
 
     private boolean run() throws IOException, InterruptedException {
+        String loadBefore = loadAverage();
         Report report = new Report();
         try (Lab lab = new Lab(work.resolve("s3"), inMemory)) {
             Tools tools = new Tools(lab, autosync, jar, classes, work.resolve("logs"));
@@ -104,7 +105,7 @@ public final class Bench {
                 new MillionFiles(tools, report, work).run(smoke ? 2_000 : 1_000_000, smoke ? 20 : 1_000);
             }
         }
-        String markdown = report.markdown(header());
+        String markdown = report.markdown(header(loadBefore));
         Files.writeString(work.resolve("results.md"), markdown);
         System.out.println(markdown);
         System.out.println(report.verified() ? "VERIFICATION PASSED" : "VERIFICATION FAILED");
@@ -115,13 +116,17 @@ public final class Bench {
         return Files.createDirectories(work.resolve("trees/" + name));
     }
 
-    private String header() throws IOException {
-        String load = Files.exists(Path.of("/proc/loadavg")) ? Files.readString(Path.of("/proc/loadavg")).trim() : "n/a";
+    private static String loadAverage() throws IOException {
+        Path loadavg = Path.of("/proc/loadavg");
+        return Files.exists(loadavg) ? String.join(" ", Arrays.asList(Files.readString(loadavg).split(" ")).subList(0, 3)) : "n/a";
+    }
+
+    private String header(String loadBefore) throws IOException {
         return String.format("# Autosync benchmark%n%n%s; %s; %d rep(s), medians; S3Proxy %s store on 127.0.0.1 (auth on); "
                         + "autosync: `%s`; rclone: `--transfers 32 --checkers 32 --fast-list --checksum --s3-no-head`; "
-                        + "%d cores, load average before the run %s.",
+                        + "%d cores, load average (1, 5, 15 min) %s at the start, %s at the end.",
                 Instant.now(), smoke ? "SMOKE (tiny trees, not a measurement)" : "full sizes", reps,
                 inMemory ? "transient (in-memory)" : "filesystem", String.join(" ", autosync),
-                Runtime.getRuntime().availableProcessors(), load);
+                Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage());
     }
 }
