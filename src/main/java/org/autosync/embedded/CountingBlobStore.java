@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
@@ -91,9 +92,15 @@ final class CountingBlobStore extends ForwardingBlobStore {
     }
 
     private volatile long partDelayMillis;
+    private volatile BiConsumer<String, String> onStored = (bucket, key) -> { };
 
     void partDelay(java.time.Duration delay) {
         partDelayMillis = delay.toMillis();
+    }
+
+    /** Called with (bucket, key) once an object is stored: after a PutObject or a CompleteMultipartUpload. */
+    void onStored(BiConsumer<String, String> listener) {
+        onStored = listener;
     }
 
     private void count(Kind kind) {
@@ -151,10 +158,13 @@ final class CountingBlobStore extends ForwardingBlobStore {
 
     @Override
     public PutObjectResponse putBlob(PutObjectRequest request, InputStream payload) {
-        if (!isStub(request.key())) {
-            count(Kind.PUT);
+        if (isStub(request.key())) {
+            return super.putBlob(request, payload);
         }
-        return super.putBlob(request, payload);
+        count(Kind.PUT);
+        PutObjectResponse response = super.putBlob(request, payload);
+        onStored.accept(request.bucket(), request.key());
+        return response;
     }
 
     @Override
@@ -258,7 +268,9 @@ final class CountingBlobStore extends ForwardingBlobStore {
     public CompleteMultipartUploadResponse completeMultipartUpload(MultipartUpload mpu,
                                                                    CompleteMultipartUploadRequest request) {
         countMultipart(Kind.MULTIPART_COMPLETE);
-        return super.completeMultipartUpload(mpu, request);
+        CompleteMultipartUploadResponse response = super.completeMultipartUpload(mpu, request);
+        onStored.accept(request.bucket(), request.key());
+        return response;
     }
 
     @Override

@@ -10,14 +10,17 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
 /**
- * An S3 server in this JVM: S3Proxy 4.1 on 127.0.0.1 with its filesystem blob store and AWS
- * signature authentication (V2 or V4) switched on.
+ * An S3 server in this JVM: S3Proxy 4.1 on 127.0.0.1 with its filesystem blob store (or, with
+ * {@link Builder#inMemory(boolean)}, its transient one) and AWS signature authentication (V2 or V4) switched on.
  *
  * <p>It counts the requests it serves by type, at the server side: see {@link #requestCounts()}.
  * Keys are listed in Java {@code String} order by this store, not S3's UTF-8 byte order (they differ
@@ -59,15 +62,18 @@ public final class EmbeddedS3 implements AutoCloseable {
     private EmbeddedS3(Builder b) {
         this.accessKey = b.accessKey;
         this.secretKey = b.secretKey != null ? b.secretKey : generateSecret();
-        try {
-            Files.createDirectories(b.storage);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the embedded S3 storage " + b.storage, e);
-        }
-        this.blobStore = new CountingBlobStore(
-                new FilesystemNio2BlobStore(b.storage.toAbsolutePath().toString()));
+        this.blobStore = new CountingBlobStore(b.inMemory ? new TransientNio2BlobStore() : filesystemStore(b.storage));
         this.proxy = startProxy(b.port);
         this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    private static BlobStore filesystemStore(Path storage) {
+        try {
+            Files.createDirectories(storage);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the embedded S3 storage " + storage, e);
+        }
+        return new FilesystemNio2BlobStore(storage.toAbsolutePath().toString());
     }
 
     private S3Proxy startProxy(int port) {
@@ -121,6 +127,14 @@ public final class EmbeddedS3 implements AutoCloseable {
      */
     public void partDelay(Duration delay) {
         blobStore.partDelay(delay);
+    }
+
+    /**
+     * Calls {@code listener} with (bucket, key) each time an object is stored, after its PutObject or
+     * CompleteMultipartUpload: the moment a client could first read it. Runs on the server's request thread.
+     */
+    public void onStored(BiConsumer<String, String> listener) {
+        blobStore.onStored(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Starts a server on an ephemeral port with the default access key and a generated secret. */
@@ -204,6 +218,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         private int port;
         private String accessKey = DEFAULT_ACCESS_KEY;
         private String secretKey;
+        private boolean inMemory;
 
         private Builder(Path storage) {
             this.storage = Objects.requireNonNull(storage, "storage");
@@ -226,6 +241,15 @@ public final class EmbeddedS3 implements AutoCloseable {
         /** The secret; by default a random one is generated per server. */
         public Builder secretKey(String secretKey) {
             this.secretKey = requireText(secretKey, "secretKey");
+            return this;
+        }
+
+        /**
+         * Keeps objects in memory (S3Proxy's {@code transient} store) instead of files under the storage
+         * directory, which is then not used. Its listings stay cheap as a bucket grows; objects go with the server.
+         */
+        public Builder inMemory(boolean inMemory) {
+            this.inMemory = inMemory;
             return this;
         }
 

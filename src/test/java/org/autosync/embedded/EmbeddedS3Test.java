@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.autosync.targets.s3.S3ClientFactory;
 import org.autosync.targets.s3.S3ClientSettings;
@@ -146,5 +148,42 @@ class EmbeddedS3Test {
         try (S3Client client = client("tester", "s3cr3t-for-tests")) {
             assertThat(client.getObjectAsBytes(b -> b.bucket("kept").key("k")).asUtf8String()).isEqualTo("v");
         }
+    }
+
+    @Test
+    void reportsEachStoredObjectOnceItIsReadable() {
+        List<String> stored = new CopyOnWriteArrayList<>();
+        try (S3Client client = client("tester", "s3cr3t-for-tests")) {
+            s3.onStored((bucket, key) -> {
+                assertThat(client.headObject(b -> b.bucket(bucket).key(key)).contentLength()).isPositive();
+                stored.add(bucket + "/" + key);
+            });
+            client.createBucket(b -> b.bucket("hooked"));
+            client.putObject(b -> b.bucket("hooked").key("single"), RequestBody.fromString("one"));
+            String id = client.createMultipartUpload(b -> b.bucket("hooked").key("parts")).uploadId();
+            String etag = client.uploadPart(b -> b.bucket("hooked").key("parts").uploadId(id).partNumber(1),
+                    RequestBody.fromString("only part")).eTag();
+            client.completeMultipartUpload(b -> b.bucket("hooked").key("parts").uploadId(id).multipartUpload(m -> m.parts(
+                    CompletedPart.builder().partNumber(1).eTag(etag).build())));
+            client.deleteObject(b -> b.bucket("hooked").key("single"));
+        }
+        assertThat(stored).containsExactly("hooked/single", "hooked/parts");
+    }
+
+    @Test
+    void inMemoryStoreServesObjectsAndLeavesTheStorageDirectoryUnused(@TempDir Path unused) throws Exception {
+        Path storageDir = unused.resolve("never-created");
+        try (EmbeddedS3 memory = EmbeddedS3.builder(storageDir).inMemory(true).secretKey("s3cr3t-for-tests").build();
+             S3Client client = S3ClientFactory.create(new S3ClientSettings(memory.endpoint(), memory.region(),
+                     StaticCredentialsProvider.create(AwsBasicCredentials.create(memory.accessKey(), "s3cr3t-for-tests")), 2))) {
+            client.createBucket(b -> b.bucket("mem"));
+            client.putObject(b -> b.bucket("mem").key("dir/k"), RequestBody.fromString("in memory"));
+
+            assertThat(client.getObjectAsBytes(b -> b.bucket("mem").key("dir/k")).asUtf8String()).isEqualTo("in memory");
+            assertThat(client.listObjectsV2(b -> b.bucket("mem")).contents()).extracting(o -> o.key())
+                    .containsExactly("dir/k");
+            assertThat(memory.requestCounts()).containsEntry("PUT", 1L).containsEntry("LIST", 1L);
+        }
+        assertThat(storageDir).doesNotExist();
     }
 }
