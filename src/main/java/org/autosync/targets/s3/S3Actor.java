@@ -74,8 +74,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * client, run {@code partConcurrency} at a time, each streamed from its own file range so a retry
  * re-reads it from disk and heap use does not grow with the file size.
  *
- * <p><b>Ownership.</b> The constructors borrow the client (never closed here). The part executor is
- * borrowed when given, otherwise the actor owns a pool of daemon threads and shuts it down in
+ * <p><b>Ownership.</b> The constructors borrow the client (never closed here). The executor (multipart
+ * parts and the listing's next page) is borrowed when given, otherwise the actor owns a pool of daemon threads and shuts it down in
  * {@link #close()}. {@link #create(S3ClientSettings, String, S3ActorSettings)} builds and owns both.
  *
  * <p>Thread-safe: uploads, deletes and listings may run in parallel.
@@ -93,7 +93,7 @@ public final class S3Actor implements Actor {
     private final S3Client client;
     private final String bucket;
     private final S3ActorSettings settings;
-    private final ExecutorService partExecutor;
+    private final ExecutorService executor;
     private final boolean ownsClient;
     private final boolean ownsExecutor;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -119,17 +119,17 @@ public final class S3Actor implements Actor {
         }
     };
 
-    /** Borrows the client and the part executor; {@link #close()} closes neither. */
-    public S3Actor(S3Client client, String bucket, S3ActorSettings settings, ExecutorService partExecutor) {
-        this(client, bucket, settings, Objects.requireNonNull(partExecutor, "partExecutor"), false, false);
+    /** Borrows the client and the executor for parts and listing pages; {@link #close()} closes neither. */
+    public S3Actor(S3Client client, String bucket, S3ActorSettings settings, ExecutorService executor) {
+        this(client, bucket, settings, Objects.requireNonNull(executor, "executor"), false, false);
     }
 
-    /** Borrows the client; owns a pool for multipart parts that {@link #close()} shuts down. */
+    /** Borrows the client; owns a pool for multipart parts and listing pages that {@link #close()} shuts down. */
     public S3Actor(S3Client client, String bucket, S3ActorSettings settings) {
-        this(client, bucket, settings, newPartPool(), false, true);
+        this(client, bucket, settings, newPool(), false, true);
     }
 
-    private S3Actor(S3Client client, String bucket, S3ActorSettings settings, ExecutorService partExecutor,
+    private S3Actor(S3Client client, String bucket, S3ActorSettings settings, ExecutorService executor,
                     boolean ownsClient, boolean ownsExecutor) {
         this.client = Objects.requireNonNull(client, "client");
         if (bucket == null || bucket.isBlank()) {
@@ -137,7 +137,7 @@ public final class S3Actor implements Actor {
         }
         this.bucket = bucket;
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.partExecutor = partExecutor;
+        this.executor = executor;
         this.ownsClient = ownsClient;
         this.ownsExecutor = ownsExecutor;
     }
@@ -146,7 +146,7 @@ public final class S3Actor implements Actor {
     public static S3Actor create(S3ClientSettings clientSettings, String bucket, S3ActorSettings settings) {
         S3Client client = S3ClientFactory.create(clientSettings);
         try {
-            return new S3Actor(client, bucket, settings, newPartPool(), true, true);
+            return new S3Actor(client, bucket, settings, newPool(), true, true);
         } catch (RuntimeException e) {
             client.close();
             throw e;
@@ -201,10 +201,11 @@ public final class S3Actor implements Actor {
     // ------------------------------------------------------------------ list
 
     /**
-     * Streams the bucket's objects under {@code prefix}, one ListObjectsV2 page at a time. The first
+     * Streams the bucket's objects under {@code prefix}, one ListObjectsV2 page at a time, asking for the
+     * next page while the caller consumes the current one (so at most two pages are held). The first
      * page is fetched here: a missing bucket is created (when allowed; logged once at INFO) and yields
      * an empty listing, or, when not allowed (dry run), yields an empty listing with an INFO line.
-     * Any other failure, here or on a later page, is thrown unchecked.
+     * Any other failure, here or on a later page, is thrown unchecked from {@code hasNext()}.
      */
     @Override
     public RemoteListing list(String prefix) {
@@ -212,10 +213,10 @@ public final class S3Actor implements Actor {
         if (prefix != null && !prefix.isEmpty()) {
             request.prefix(prefix);
         }
-        Iterator<ListObjectsV2Response> pages = client.listObjectsV2Paginator(request.build()).iterator();
+        ListObjectsV2Request firstRequest = request.build();
         ListObjectsV2Response first;
         try {
-            first = pages.hasNext() ? pages.next() : null;
+            first = client.listObjectsV2(firstRequest);
         } catch (NoSuchBucketException e) {
             return missingBucket();
         } catch (S3Exception e) {
@@ -224,7 +225,7 @@ public final class S3Actor implements Actor {
             }
             throw e;
         }
-        return new PagedListing(first, pages);
+        return new PrefetchingListing(firstRequest, first);
     }
 
     private RemoteListing missingBucket() {
@@ -234,7 +235,7 @@ public final class S3Actor implements Actor {
         } else {
             LOG.info("bucket {} does not exist (not created: bucket creation is off); listing it as empty", bucket);
         }
-        return new PagedListing(null, java.util.Collections.emptyIterator());
+        return RemoteListing.of(java.util.Collections.emptyIterator(), true);
     }
 
     private void createBucket() {
@@ -252,23 +253,35 @@ public final class S3Actor implements Actor {
         }
     }
 
-    /** Lazily walks the pages; holds one page at most. */
-    private static final class PagedListing implements RemoteListing {
-        private final Iterator<ListObjectsV2Response> pages;
+    /**
+     * Walks the pages, the next one requested on the actor's pool as soon as the current one arrives: the
+     * server prepares it while the caller merges. A failed page request surfaces from {@link #hasNext()}.
+     */
+    private final class PrefetchingListing implements RemoteListing {
+        private final ListObjectsV2Request request;
         private Iterator<S3Object> current;
+        private Future<ListObjectsV2Response> next;
 
-        PagedListing(ListObjectsV2Response first, Iterator<ListObjectsV2Response> pages) {
-            this.pages = pages;
-            this.current = first == null ? java.util.Collections.emptyIterator() : first.contents().iterator();
+        PrefetchingListing(ListObjectsV2Request request, ListObjectsV2Response first) {
+            this.request = request;
+            take(first);
+        }
+
+        private void take(ListObjectsV2Response page) {
+            current = page.contents().iterator();
+            String token = page.nextContinuationToken();
+            next = Boolean.TRUE.equals(page.isTruncated()) && token != null && !token.isEmpty()
+                    ? executor.submit(() -> client.listObjectsV2(request.toBuilder().continuationToken(token).build()))
+                    : null;
         }
 
         @Override
         public boolean hasNext() {
             while (!current.hasNext()) {
-                if (!pages.hasNext()) {
+                if (next == null) {
                     return false;
                 }
-                current = pages.next().contents().iterator();
+                take(await(next));
             }
             return true;
         }
@@ -285,6 +298,32 @@ public final class S3Actor implements Actor {
         @Override
         public boolean alreadySorted() {
             return true;
+        }
+
+        @Override
+        public void close() {
+            if (next != null) {
+                next.cancel(true);
+                next = null;
+            }
+            current = java.util.Collections.emptyIterator();
+        }
+
+        private ListObjectsV2Response await(Future<ListObjectsV2Response> page) {
+            try {
+                return page.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while listing " + bucket, e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
         }
     }
 
@@ -345,7 +384,7 @@ public final class S3Actor implements Actor {
             if (closed.get()) {
                 throw new InterruptedIOException("not uploading " + upload.key() + ": shutting down");
             }
-            CompletionService<CompletedPart> completion = new ExecutorCompletionService<>(partExecutor);
+            CompletionService<CompletedPart> completion = new ExecutorCompletionService<>(executor);
             List<CompletedPart> parts = new ArrayList<>(partCount);
             int submitted = 0;
             while (parts.size() < partCount) {
@@ -554,13 +593,13 @@ public final class S3Actor implements Actor {
         // uploads still running send no further part: each aborts itself (and leaves the journal)
         active.values().forEach(upload -> upload.stop().set(true));
         if (ownsExecutor) {
-            partExecutor.shutdown();
+            executor.shutdown();
             try {
-                if (!partExecutor.awaitTermination(30, TimeUnit.SECONDS)) {
-                    partExecutor.shutdownNow();
+                if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                    executor.shutdownNow();
                 }
             } catch (InterruptedException e) {
-                partExecutor.shutdownNow();
+                executor.shutdownNow();
                 Thread.currentThread().interrupt();
             }
         }
@@ -769,11 +808,11 @@ public final class S3Actor implements Actor {
         }
     }
 
-    private static ExecutorService newPartPool() {
+    private static ExecutorService newPool() {
         int id = POOL_ID.incrementAndGet();
         AtomicInteger thread = new AtomicInteger();
         ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "s3-parts-" + id + "-" + thread.incrementAndGet());
+            Thread t = new Thread(r, "s3-actor-" + id + "-" + thread.incrementAndGet());
             t.setDaemon(true);
             return t;
         };

@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  *   <li>{@link LegacyMd5Plugin}, so DeleteObjects carries {@code Content-MD5} (MinIO, Swift s3api
  *       require it; aws-sdk-java-v2#5805);</li>
  *   <li>the Apache HTTP client with a pool sized from the parallelism, and bounded timeouts;</li>
+ *   <li>no {@code Expect: 100-continue} round trip for small bodies ({@link NoExpectContinueForSmallBodies});</li>
  *   <li>the standard retry strategy: 3 attempts, exponential backoff with jitter.</li>
  * </ul>
  * The caller owns the returned client and closes it.
@@ -69,13 +70,15 @@ public final class S3ClientFactory {
                         .connectionTimeout(CONNECT_TIMEOUT)
                         .socketTimeout(SOCKET_TIMEOUT)
                         .connectionAcquisitionTimeout(ACQUIRE_TIMEOUT)
-                        .tcpKeepAlive(true))
+                        .tcpKeepAlive(true)
+                        .expectContinueEnabled(false))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                                 .maxAttempts(MAX_ATTEMPTS)
                                 .backoffStrategy(BackoffStrategy.exponentialDelay(
                                         Duration.ofMillis(200), Duration.ofSeconds(10)))
                                 .build())
+                        .addExecutionInterceptor(new NoExpectContinueForSmallBodies())
                         .build());
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());

@@ -178,6 +178,30 @@ class S3ActorTest {
     }
 
     @Test
+    void aFailureOnALaterPageEndsTheListingWithThatFailure() throws Exception {
+        createBucket();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            keys.add(String.format("dir/%05d.txt", i));
+        }
+        putAll(keys);
+        List<String> listed = new ArrayList<>();
+
+        try (RemoteListing listing = actor.list("")) {
+            // the first page is here and the second may be on its way; the third is asked for only once
+            // the first is consumed, so it meets a stopped server
+            s3.stop();
+            assertThatThrownBy(() -> listing.forEachRemaining(o -> listed.add(o.key())))
+                    .satisfies(e -> assertThat(S3Actor.explainFailure(e)).isNotBlank());
+        } finally {
+            s3.restart();
+        }
+
+        assertThat(listed).hasSizeGreaterThanOrEqualTo(1000).hasSizeLessThan(keys.size())
+                .containsExactlyElementsOf(keys.subList(0, listed.size()));
+    }
+
+    @Test
     void listingIsScopedToThePrefix() throws Exception {
         createBucket();
         // not "a" next to "a/1": S3Proxy's filesystem store cannot hold a file and a directory of one name
