@@ -63,16 +63,17 @@ final class Tools {
     }
 
     /**
-     * Autosync with a bench actor on the class path, in continuous mode. A launcher script cannot take an extra
-     * class path, so this one is always {@code java -cp JAR:bench-classes}.
+     * Autosync with a bench actor on the class path, in continuous mode: the launcher takes it from
+     * {@code AUTOSYNC_CLASSPATH}; {@code java -jar} ignores any class path, so then the main class is named.
      */
     Process autosyncWithActor(Path source, Path state, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("java", "-cp", jar + ":" + benchClasses,
-                "org.autosync.cli.Autosync", "--state_dir=" + state, "--target_container=bench-actor",
-                "--source_prefix=" + source));
+        List<String> command = new ArrayList<>(autosyncCommand.contains("-jar")
+                ? List.of("java", "-cp", jar + ":" + benchClasses, "org.autosync.cli.Autosync")
+                : autosyncCommand);
+        command.addAll(List.of("--state_dir=" + state, "--target_container=bench-actor", "--source_prefix=" + source));
         command.addAll(args);
         command.add(source.toString());
-        return start("autosync-actor", command);
+        return start("autosync-actor", command, Map.of("AUTOSYNC_CLASSPATH", benchClasses.toString()));
     }
 
     /** {@code curl --aws-sigv4}: one plain PUT of a file, the server's own speed for a large object. */
@@ -119,6 +120,10 @@ final class Tools {
     }
 
     private Process start(String name, List<String> command) throws IOException {
+        return start(name, command, Map.of());
+    }
+
+    private Process start(String name, List<String> command, Map<String, String> extraEnv) throws IOException {
         runs++;
         Path log = logs.resolve(String.format("%04d-%s.log", runs, name));
         Files.writeString(log, String.join(" ", command).replace(lab.server().secretKey(), "***") + "\n");
@@ -137,6 +142,7 @@ final class Tools {
         env.put("RCLONE_CONFIG_BENCH_REGION", lab.server().region());
         env.put("RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE", "true");
         env.put("RCLONE_CONFIG", "/dev/null");
+        env.putAll(extraEnv);
         return builder.start();
     }
 }
