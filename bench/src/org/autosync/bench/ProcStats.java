@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 final class ProcStats {
 
     private static final long CLOCK_TICKS_PER_SECOND = 100;
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** G1 prints one "garbage-first heap" line, the serial GC one line per generation; Metaspace is not heap. */
+    private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*[\\w -]*(?:generation|heap)\\s+total \\d+K, used (\\d+)K");
 
     private final long pid;
 
@@ -44,7 +45,11 @@ final class ProcStats {
     long heapUsedAfterGcKb() throws IOException, InterruptedException {
         run(List.of("jcmd", Long.toString(pid), "GC.run"));
         Matcher used = HEAP_USED.matcher(run(List.of("jcmd", Long.toString(pid), "GC.heap_info")));
-        return used.find() ? Long.parseLong(used.group(1)) : -1;
+        long kb = -1;
+        while (used.find()) {
+            kb = Math.max(kb, 0) + Long.parseLong(used.group(1));
+        }
+        return kb;
     }
 
     private long status(String field) throws IOException {
