@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -70,7 +71,7 @@ public final class MirrorJob extends ServiceSupport {
     private volatile boolean lastPassIncomplete;
     private volatile boolean stopping;
     /** Key to "size mtime" of files that could not be read; the file route skips them until they change. */
-    private final Map<String, String> unreadable = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> unreadable = new ConcurrentHashMap<>();
     private volatile JobHealth health = JobHealth.healthy();
     private WatchStarter watchStarter = WatchStarter.directoryWatcher();
     private SourceWatcher watcher;
@@ -78,7 +79,7 @@ public final class MirrorJob extends ServiceSupport {
     private volatile boolean firstPassDone;
     private volatile PassStart currentPass;
     /** Uploads found and not yet finished, by exchange id: the change's mtime (the age of the oldest is the lag). */
-    private final Map<String, Long> pendingUploads = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> pendingUploads = new ConcurrentHashMap<>();
 
     public MirrorJob(JobSpec spec, Actor actor, SyncState state) {
         this.spec = spec;
