@@ -359,8 +359,12 @@ final class MirrorApplication {
             closeables.add(actor);
             jobs.add(job);
             units.get(t).jobs().add(job);
-            job.registryBeans().forEach(main::bind);
-            main.configure().addRoutesBuilder(job.routes());
+            main.configure().addRoutesBuilder(new org.apache.camel.builder.RouteBuilder() {
+                @Override
+                public void configure() throws Exception {
+                    AutosyncJobs.add(getContext(), job);
+                }
+            });
             LOG.info("{}: {} -> {} under '{}'{}", spec.id(), source, actor.describe(), spec.scopePrefix(),
                     options.dryRun ? " (dry run)" : "");
           }

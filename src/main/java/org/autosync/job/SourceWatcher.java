@@ -1,6 +1,5 @@
 package org.autosync.job;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,12 +11,9 @@ import java.util.concurrent.TimeUnit;
 import io.methvin.watcher.DirectoryChangeEvent;
 import io.methvin.watcher.DirectoryChangeListener;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.ExecutorServiceManager;
-import org.autosync.routes.AutosyncHeaders;
-import org.autosync.routes.MirrorRouteTemplates;
-import org.autosync.state.SyncState;
+import org.autosync.local.LocalFile;
+import org.autosync.reconcile.Transfers;
 import org.autosync.watch.InotifyLimits;
 import org.autosync.watch.WatchEvents;
 import org.autosync.watch.WatchStarter;
@@ -26,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The event side of a continuous job with {@code --watch=events}: watches the source tree and turns its
- * events ({@link WatchEvents}) into messages to the job's one upload route and one delete route (deletes
- * unapproved, so the event-delete limit applies). The file route and the reconciliation keep running
+ * events ({@link WatchEvents}) into the job's {@link Transfers} (its one upload route and one delete route;
+ * deletes unapproved, so the event-delete limit applies). The file route and the reconciliation keep running
  * behind it for what events miss (overflow, changes while down).
  * <p>
  * If the watches cannot be registered (the inotify limits), it logs one ERROR with the fix and stays off:
@@ -40,10 +36,8 @@ final class SourceWatcher {
 
     private final MirrorJob job;
     private final JobSpec spec;
-    private final SyncState state;
     private final WatchStarter starter;
     private CamelContext context;
-    private ProducerTemplate template;
     private ScheduledExecutorService settleChecks;
     private ExecutorService loop;
     private WatchEvents events;
@@ -53,10 +47,9 @@ final class SourceWatcher {
     private volatile boolean fellBack;
     private volatile String fallBackReason = "";
 
-    SourceWatcher(MirrorJob job, SyncState state, WatchStarter starter) {
+    SourceWatcher(MirrorJob job, WatchStarter starter) {
         this.job = job;
         this.spec = job.spec();
-        this.state = state;
         this.starter = starter;
     }
 
@@ -90,13 +83,12 @@ final class SourceWatcher {
         }
         if (context == null) {
             context = camel;
-            template = camel.createProducerTemplate();
             ExecutorServiceManager executors = camel.getExecutorServiceManager();
             settleChecks = executors.newScheduledThreadPool(this, spec.beanName() + "-settle", spec.threads());
             loop = executors.newSingleThreadExecutor(this, spec.beanName() + "-watch");
         }
         events = new WatchEvents(spec.source(), spec.mapper(), spec.filter(), spec.settleRule(), spec.followSymlinks(),
-                state, new RouteActions(), System::currentTimeMillis,
+                job.state(), job.changes(), new TransferActions(job.transfers()), System::currentTimeMillis,
                 (task, delay) -> settleChecks.schedule(task, delay, TimeUnit.MILLISECONDS));
         long started = System.nanoTime();
         try {
@@ -154,11 +146,6 @@ final class SourceWatcher {
         if (context != null) {
             context.getExecutorServiceManager().shutdownNow(settleChecks);
             context.getExecutorServiceManager().shutdownNow(loop);
-            try {
-                template.stop();
-            } catch (Exception e) {
-                LOG.debug("stopping the producer failed", e);
-            }
             context = null;
         }
     }
@@ -171,12 +158,6 @@ final class SourceWatcher {
         }
         e.recheck(file);
         return true;
-    }
-
-    /** Checks waiting for a file to settle (for tests). */
-    int pendingChecks() {
-        WatchEvents e = events;
-        return e == null ? 0 : e.pendingChecks();
     }
 
     private final class Listener implements DirectoryChangeListener {
@@ -212,27 +193,24 @@ final class SourceWatcher {
         }
     }
 
-    private final class RouteActions implements WatchEvents.Actions {
+    private final class TransferActions implements WatchEvents.Actions {
+        private final Transfers transfers;
+
+        TransferActions(Transfers transfers) {
+            this.transfers = transfers;
+        }
+
         @Override
-        public void upload(Path file, long size, long mtimeMillis) {
-            Exchange sent = template.send(MirrorRouteTemplates.uploadUri(spec.id()), exchange -> {
-                exchange.getMessage().setBody(new File(file.toString()));
-                exchange.getMessage().setHeader(Exchange.FILE_LENGTH, size);
-                exchange.getMessage().setHeader(Exchange.FILE_LAST_MODIFIED, mtimeMillis);
-                exchange.getMessage().setHeader(AutosyncHeaders.REASON, "event");
-            });
-            if (sent.getException() != null) {
-                LOG.debug("{}: upload of {} from an event failed: {}", spec.id(), file, sent.getException().toString());
-            }
+        public void upload(LocalFile file, String reason) {
+            transfers.uploadNow(file, "event");
         }
 
         @Override
         public void delete(List<String> keys) {
-            Exchange sent = template.send(MirrorRouteTemplates.deleteUri(spec.id()),
-                    exchange -> exchange.getMessage().setBody(keys));
-            if (sent.getException() != null) {
-                LOG.warn("{}: delete of {} key(s) from events failed: {}", spec.id(), keys.size(),
-                        sent.getException().toString());
+            try {
+                transfers.deleteFromEvents(keys);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: delete of {} key(s) from events failed: {}", spec.id(), keys.size(), e.toString());
             }
         }
 

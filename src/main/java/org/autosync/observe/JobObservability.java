@@ -15,7 +15,6 @@ import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.autosync.config.Values;
 import org.autosync.job.MirrorJob;
-import org.autosync.routes.AutosyncJobs;
 
 /**
  * The observability of the jobs in one CamelContext: each job gets its {@link JobHealthCheck}, its {@link JobMeters}
@@ -88,7 +87,7 @@ public final class JobObservability extends LifecycleStrategySupport {
     }
 
     private void attachAll() {
-        AutosyncJobs.jobs(context).forEach(this::attach);
+        context.getRegistry().findByType(MirrorJob.class).forEach(this::attach);
     }
 
     private synchronized void attach(MirrorJob job) {

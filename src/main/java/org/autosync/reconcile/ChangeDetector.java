@@ -16,9 +16,12 @@ import org.autosync.targets.Actor;
 import org.autosync.targets.RemoteObject;
 
 /**
- * Decides whether a file present on both sides must be uploaded.
+ * The one rule that decides whether a file must be uploaded, for a reconciliation pass, the re-scan and the
+ * watcher alike.
  * <p>
- * With a state record: any size or mtime difference from what was uploaded is a local change, and a
+ * Seen locally only ({@link #localChange}): a file the state has no record of is new; any size or mtime
+ * difference from what was uploaded is a change, even an mtime that moved backwards. Seen on both sides
+ * ({@link #uploadReason}), with a state record: any size or mtime difference from what was uploaded is a local change, and a
  * size or ETag difference in the listing is a change made in the target by someone else. Without one
  * (first run against a filled bucket) the object is checked once, by MD5 against a single-part ETag or
  * by the mtime an earlier upload stored in its metadata, and adopted into the state when it matches.
@@ -37,13 +40,30 @@ public final class ChangeDetector {
         this.recordAdoptions = recordAdoptions;
     }
 
+    /**
+     * Whether a file changed since it was last uploaded, judged from the state alone (no request to the target).
+     *
+     * @return {@code "new"} or {@code "changed"}, or empty when the state records exactly this size and mtime
+     */
+    public Optional<String> localChange(String key, long size, long mtimeMillis) {
+        return localChange(state.get(key), size, mtimeMillis);
+    }
+
+    private static Optional<String> localChange(Optional<SyncRecord> recorded, long size, long mtimeMillis) {
+        if (recorded.isEmpty()) {
+            return Optional.of("new");
+        }
+        return recorded.get().describes(size, mtimeMillis) ? Optional.empty() : Optional.of("changed");
+    }
+
     /** @return why the file must be uploaded, or empty when the object already equals it */
     public Optional<String> uploadReason(LocalFile local, RemoteObject remote) {
         Optional<SyncRecord> recorded = state.get(local.key());
         if (recorded.isPresent()) {
             SyncRecord record = recorded.get();
-            if (!record.describes(local.size(), local.mtimeMillis())) {
-                return Optional.of("changed");
+            Optional<String> changed = localChange(recorded, local.size(), local.mtimeMillis());
+            if (changed.isPresent()) {
+                return changed;
             }
             if (remote.size() != record.size()
                     || record.etag() != null && remote.etag() != null && !record.etag().equals(remote.etag())) {

@@ -16,9 +16,7 @@ import org.autosync.local.LocalFile;
 import org.autosync.local.LocalTreeWalker;
 import org.autosync.local.SettleRule;
 import org.autosync.local.SourceFilter;
-import org.autosync.safety.DeletePolicy;
 import org.autosync.safety.DeletionGate;
-import org.autosync.state.SyncState;
 import org.autosync.targets.Actor;
 import org.autosync.targets.RemoteListing;
 import org.autosync.targets.RemoteObject;
@@ -48,7 +46,6 @@ public final class Reconciler {
     private final SourceFilter filter;
     private final boolean followSymlinks;
     private final Actor actor;
-    private final SyncState state;
     private final ChangeDetector changes;
     private final DeletionGate gate;
     private final SettleRule settle;
@@ -60,7 +57,7 @@ public final class Reconciler {
      * @param unsettledWait how long a pass waits at most for files still being written (zero: skip them)
      */
     public Reconciler(Path sourceRoot, KeyMapper mapper, SourceFilter filter, boolean followSymlinks, Actor actor,
-                      SyncState state, ChangeDetector changes, DeletionGate gate, SettleRule settle,
+                      ChangeDetector changes, DeletionGate gate, SettleRule settle,
                       Duration unsettledWait) {
         this.sourceRoot = sourceRoot;
         this.scopePrefix = mapper.scopePrefixFor(sourceRoot);
@@ -68,7 +65,6 @@ public final class Reconciler {
         this.filter = filter;
         this.followSymlinks = followSymlinks;
         this.actor = actor;
-        this.state = state;
         this.changes = changes;
         this.gate = gate;
         this.settle = settle;
@@ -108,23 +104,9 @@ public final class Reconciler {
         List<LocalFile> unsettled = uploadOnceSettled(plan.unsettled, transfers);
         transfers.awaitUploads();
 
-        DeletePolicy policy = gate.policy();
-        Optional<String> blocked = gate.blockReason(new DeletionGate.PassFacts(
-                sourceRoot, plan.walker.complete(), plan.walker.problems(), true));
-        Optional<String> rail = Optional.empty();
-        boolean send = false;
-        if (plan.deletes.isEmpty()) {
-            LOG.trace("nothing to delete under '{}'", scopePrefix);
-        } else if (blocked.isPresent()) {
-            LOG.warn("not deleting {} object(s) under '{}': {}", plan.deletes.size(), scopePrefix, blocked.get());
-        } else if (policy.noDelete()) {
-            LOG.info("--no-delete: keeping {} object(s) under '{}' whose files are gone from {}",
-                    plan.deletes.size(), scopePrefix, sourceRoot);
-        } else {
-            rail = gate.railReason(sourceRoot, plan.deletes.size(), plan.inScope, plan.localFiles);
-            rail.ifPresent(r -> LOG.warn("not deleting {} object(s) under '{}': {}", plan.deletes.size(), scopePrefix, r));
-            send = rail.isEmpty();
-        }
+        DeletionGate.PassDecision decision = gate.decidePass(new DeletionGate.PassFacts(sourceRoot, plan.walker.complete(),
+                plan.walker.problems(), true, plan.inScope, plan.localFiles), plan.deletes);
+        boolean send = decision.send();
         if (send) {
             for (int from = 0; from < plan.deletes.size(); from += Transfers.DELETE_BATCH) {
                 transfers.delete(plan.deletes.subList(from, Math.min(plan.deletes.size(), from + Transfers.DELETE_BATCH)));
@@ -132,9 +114,10 @@ public final class Reconciler {
         }
         if (plan.skippedBackupKeys > 0) {
             LOG.warn("{} file(s) under {} map to keys under the backup prefix '{}' and are not uploaded",
-                    plan.skippedBackupKeys, sourceRoot, policy.backupPrefix());
+                    plan.skippedBackupKeys, sourceRoot, gate.policy().backupPrefix());
         }
-        return new PassResult(plan.unchanged, plan.deletes, blocked, plan.inScope, rail, send, unsettled);
+        return new PassResult(plan.unchanged, plan.deletes, decision.blocked(), plan.inScope, decision.rail(), send,
+                unsettled);
     }
 
     /**
@@ -163,7 +146,8 @@ public final class Reconciler {
                 if (!settle.isSettled(now.mtimeMillis())) {
                     next.add(new Unsettled(now, u.remote()));
                 } else if (u.remote() == null) {
-                    transfers.upload(now, "new");
+                    transfers.upload(now, changes.localChange(now.key(), now.size(), now.mtimeMillis())
+                            .orElse("missing in target"));
                 } else {
                     changes.uploadReason(now, u.remote()).ifPresent(reason -> transfers.upload(now, reason));
                 }
@@ -188,30 +172,32 @@ public final class Reconciler {
     private Plan merge(Transfers transfers, boolean sortListing) {
         LocalTreeWalker walker = new LocalTreeWalker(sourceRoot, filter, mapper::keyFor, followSymlinks);
         Plan plan = new Plan(walker);
-        DeletePolicy policy = gate.policy();
         try (RemoteListing listing = actor.list(scopePrefix)) {
             Iterator<RemoteObject> remote = sortListing || !listing.alreadySorted()
                     ? SortedMerge.sortedCopy(listing) : listing;
             SortedMerge.merge(walker, remote, new MergeListener() {
                 @Override
                 public void onlyLocal(LocalFile local) {
-                    if (policy.isBackupKey(local.key())) {
+                    if (gate.protects(local.key())) {
                         plan.skippedBackupKeys++; // a backup is never overwritten by a mirrored file
                         return;
                     }
                     plan.localFiles++;
                     if (!settle.isSettled(local.mtimeMillis())) {
                         plan.unsettled.add(new Unsettled(local, null));
-                    } else if (state.get(local.key()).filter(r -> r.describes(local.size(), local.mtimeMillis())).isPresent()) {
-                        plan.objectsMissing.add(local);
+                        return;
+                    }
+                    Optional<String> reason = changes.localChange(local.key(), local.size(), local.mtimeMillis());
+                    if (reason.isPresent()) {
+                        transfers.upload(local, reason.get());
                     } else {
-                        transfers.upload(local, "new");
+                        plan.objectsMissing.add(local);
                     }
                 }
 
                 @Override
                 public void onlyRemote(RemoteObject remote) {
-                    if (isMirrored(remote.key())) {
+                    if (gate.isCandidate(remote.key())) {
                         plan.inScope++;
                         plan.deletes.add(remote.key());
                     }
@@ -219,7 +205,7 @@ public final class Reconciler {
 
                 @Override
                 public void both(LocalFile local, RemoteObject remote) {
-                    if (policy.isBackupKey(local.key())) {
+                    if (gate.protects(local.key())) {
                         plan.skippedBackupKeys++;
                         return;
                     }
@@ -239,19 +225,6 @@ public final class Reconciler {
             });
         }
         return plan;
-    }
-
-    /**
-     * Only objects this job would have written are candidates for deletion: not "directory" markers,
-     * not keys whose local path the source filter rejects (rclone keeps excluded files too; the filter
-     * includes the temp-file names, {@link SourceFilter#excluding}), and never keys under the backup
-     * prefix, even when the job's scope is the whole bucket.
-     */
-    private boolean isMirrored(String key) {
-        if (key.endsWith("/") || gate.policy().isBackupKey(key)) {
-            return false;
-        }
-        return mapper.pathFor(key).map(filter::accepts).orElse(false);
     }
 
     /** A file still being written when the merge saw it, and its object if there is one. */

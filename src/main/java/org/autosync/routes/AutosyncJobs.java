@@ -63,8 +63,17 @@ public final class AutosyncJobs {
         if (job != null) {
             ServiceHelper.stopService(job);
             context.removeService(job);
-            job.registryBeans().keySet().forEach(context.getRegistry()::unbind);
+            JobRoutes.beanNames(job.spec()).forEach(context.getRegistry()::unbind);
         }
+    }
+
+    /**
+     * Adds a job built in Java (its own {@link MirrorJob}, e.g. with an actor object) to a running or starting
+     * context: its beans, Autosync's route templates (once per context), the job's routes, and the job itself as
+     * a service of the context.
+     */
+    public static void add(CamelContext context, MirrorJob job) throws Exception {
+        JobRoutes.addTo(context, job, true);
     }
 
     /** The job with this id in the context, or null. */

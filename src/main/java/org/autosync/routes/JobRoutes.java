@@ -5,28 +5,71 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.model.TemplatedRouteDefinition;
+import org.apache.camel.CamelContext;
+import org.apache.camel.model.Model;
 import org.autosync.job.JobSpec;
+import org.autosync.job.MirrorJob;
 
 /**
- * The instances of the {@link MirrorRouteTemplates} one job runs. A one-shot job gets the upload, delete and
- * reconcile routes; a continuous one also the file route and the reconciliation timer. As a RouteBuilder it adds
- * them to any runtime; {@link #instances} lists them for code that adds routes one by one.
+ * Connects one job to a CamelContext: its beans (the steps the route templates call), the job as a service of
+ * the context, and its instances of the {@link MirrorRouteTemplates}. A one-shot job gets the upload, delete and
+ * reconcile routes; a continuous one also the re-scan route and the reconciliation timer.
  */
-public class JobRoutes extends RouteBuilder {
+final class JobRoutes {
 
     /** One route of a job: the template it comes from, its route id and its parameters. */
-    public record Instance(String template, String routeId, Map<String, String> parameters) {
+    record Instance(String template, String routeId, Map<String, String> parameters) {
     }
 
-    private final JobSpec spec;
-
-    public JobRoutes(JobSpec spec) {
-        this.spec = spec;
+    private JobRoutes() {
     }
 
-    public static List<Instance> instances(JobSpec spec) {
+    /**
+     * Adds the job to a running or starting context.
+     *
+     * @param withReconcileRoute false when the caller's own route is the reconcile route (an instance of the
+     *                           {@value MirrorRouteTemplates#JOB} template)
+     */
+    static void addTo(CamelContext context, MirrorJob job, boolean withReconcileRoute) throws Exception {
+        RouteTransfers transfers = new RouteTransfers(context, job);
+        job.connect(transfers);
+        job.closeOnStop(transfers);
+        beans(job).forEach(context.getRegistry()::bind);
+        context.addService(job, true, true);
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        if (model.getRouteTemplateDefinition(MirrorRouteTemplates.UPLOAD) == null) {
+            context.addRoutes(new MirrorRouteTemplates());
+        }
+        for (Instance route : instances(job.spec())) {
+            if (withReconcileRoute || !MirrorRouteTemplates.RECONCILE.equals(route.template())) {
+                model.addRouteFromTemplate(route.routeId(), route.template(), null, null, new LinkedHashMap<>(route.parameters()));
+            }
+        }
+    }
+
+    /** The registry names of a job's beans (see {@link #beans}). */
+    static List<String> beanNames(JobSpec spec) {
+        String name = spec.beanName();
+        return List.of(name, name + "-upload", name + "-delete", name + "-reconcile", name + "-changed-files",
+                name + "-fingerprint", name + "-filter", name + "-pollStrategy");
+    }
+
+    /** The beans the route templates refer to, by registry name. */
+    private static Map<String, Object> beans(MirrorJob job) {
+        JobSpec spec = job.spec();
+        String name = spec.beanName();
+        UploadStep uploads = new UploadStep(job);
+        return Map.of(name, job,
+                name + "-upload", uploads,
+                name + "-delete", new DeleteStep(job),
+                name + "-reconcile", new ReconcileStep(job, uploads),
+                name + "-changed-files", new ChangedFilesRepository(job.changes()),
+                name + "-fingerprint", new FileFingerprint(spec.mapper()),
+                name + "-filter", new SourceFileFilter(spec.filter(), spec.followSymlinks(), spec.settleRule()),
+                name + "-pollStrategy", new SourcePollStrategy(spec.id(), spec.source()));
+    }
+
+    static List<Instance> instances(JobSpec spec) {
         List<Instance> routes = new ArrayList<>();
         routes.add(instance(spec, MirrorRouteTemplates.UPLOAD, Map.of()));
         routes.add(instance(spec, MirrorRouteTemplates.DELETE, Map.of()));
@@ -48,13 +91,5 @@ public class JobRoutes extends RouteBuilder {
         }
         parameters.putAll(more);
         return new Instance(template, MirrorRouteTemplates.routeId(template, spec.id()), parameters);
-    }
-
-    @Override
-    public void configure() {
-        for (Instance route : instances(spec)) {
-            TemplatedRouteDefinition def = templatedRoute(route.template()).routeId(route.routeId());
-            route.parameters().forEach(def::parameter);
-        }
     }
 }

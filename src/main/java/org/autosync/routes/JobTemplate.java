@@ -93,7 +93,7 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
         if (p.progressInterval() != null) {
             JobObservability.install(context).progressInterval(p.jobId(), p.progressInterval());
         }
-        job.addTo(context, false);
+        JobRoutes.addTo(context, job, false);
 
         parameters.put("job", spec.beanName());
         RouteDefinition route = template.asRouteDefinition();

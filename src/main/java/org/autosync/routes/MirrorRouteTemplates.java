@@ -15,7 +15,8 @@ import org.autosync.observe.JobObservability;
  * {@value #JOB} is the template integrators instantiate: one instance is one whole job, built from its
  * parameters ({@link JobParameters}) by {@link JobTemplate}, which adds the job's other routes. The other
  * templates take {@code jobId} and {@code job}, the registry name of the job's
- * {@link org.autosync.job.MirrorJob} bean; {@link JobRoutes} instantiates them for a job built in Java.
+ * {@link org.autosync.job.MirrorJob} bean, whose steps are the beans {@code <job>-upload}, {@code <job>-delete}
+ * and {@code <job>-reconcile}; {@link JobRoutes} instantiates them for each job.
  * <p>
  * The upload route calls {@code direct:autosync-before-upload-JOBID} after the key is mapped and before the
  * upload, if a route consumes it: that is where an integrator adds steps (set {@code Content-Type},
@@ -66,21 +67,21 @@ public class MirrorRouteTemplates extends RouteBuilder {
                     // next poll or reconciliation pass tries it again
                     .useExponentialBackOff().useCollisionAvoidance()
                     .retryAttemptedLogLevel(LoggingLevel.WARN).logExhausted(false).logStackTrace(false)
-                    .to("bean:{{job}}?method=uploadFailed")
+                    .to("bean:{{job}}-upload?method=uploadFailed")
                 .end()
-                .to("bean:{{job}}?method=mapKey")
+                .to("bean:{{job}}-upload?method=mapKey")
                 // an integrator's steps, if a route consumes this endpoint; otherwise nothing happens
                 .to("direct:autosync-before-upload-{{jobId}}?block=false&failIfNoConsumers=false")
-                .to("bean:{{job}}?method=upload")
-                .to("bean:{{job}}?method=recordUpload");
+                .to("bean:{{job}}-upload?method=upload")
+                .to("bean:{{job}}-upload?method=recordUpload");
 
         // the delete safety rails come first: a body of one key or a list of keys; deletes that no
         // reconciliation pass approved count against the sliding-window limit
         routeTemplate(DELETE)
                 .templateParameter("jobId").templateParameter("job")
                 .from("direct:" + DELETE + "-{{jobId}}")
-                .to("bean:{{job}}?method=guardDeletes")
-                .to("bean:{{job}}?method=delete");
+                .to("bean:{{job}}-delete?method=guardDeletes")
+                .to("bean:{{job}}-delete?method=delete");
 
         // the local re-scan: uploads what is new or changed since it was last uploaded, asking the
         // target nothing when nothing changed (the state is the idempotent repository)
@@ -91,7 +92,7 @@ public class MirrorRouteTemplates extends RouteBuilder {
                 .from("file:{{source}}?noop=true&recursive=true"
                         + "&autoCreate=false&startingDirectoryMustExist=true&directoryMustExist=true"
                         + "&includeHiddenFiles=true&includeHiddenDirs=true&readLock=none"
-                        + "&idempotent=true&idempotentRepository=#{{job}}-state"
+                        + "&idempotent=true&idempotentRepository=#{{job}}-changed-files"
                         + "&idempotentKey=RAW(${bean:{{job}}-fingerprint?method=of})&filter=#{{job}}-filter"
                         + "&pollStrategy=#{{job}}-pollStrategy&exceptionHandler=#{{job}}-pollStrategy"
                         + "&delay={{interval}}&initialDelay={{interval}}"
@@ -131,8 +132,8 @@ public class MirrorRouteTemplates extends RouteBuilder {
         template.from("direct:" + RECONCILE + "-{{jobId}}")
                 .onException(Exception.class)
                     .logExhausted(false)
-                    .to("bean:{{job}}?method=reconcileFailed")
+                    .to("bean:{{job}}-reconcile?method=reconcileFailed")
                 .end()
-                .to("bean:{{job}}?method=reconcile");
+                .to("bean:{{job}}-reconcile?method=reconcile");
     }
 }

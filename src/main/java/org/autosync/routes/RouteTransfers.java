@@ -3,64 +3,72 @@ package org.autosync.routes;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.function.BooleanSupplier;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.autosync.job.MirrorJob;
 import org.autosync.local.LocalFile;
 import org.autosync.reconcile.Transfers;
 
 /**
- * Sends a reconciliation pass's actions through the job's upload and delete routes, {@code threads}
- * uploads at a time; the merge blocks while that many are queued, so memory stays bounded.
+ * A job's {@link Transfers} as messages to its one upload route and one delete route. A pass's uploads run
+ * {@code threads} at a time, and the merge blocks while that many are queued, so memory stays bounded. Once the
+ * job stops taking work, every transfer throws {@link Transfers.Stopping}. Closing it (when the job stops)
+ * releases its producer and its thread pool.
  */
-public final class RouteTransfers implements Transfers {
+final class RouteTransfers implements Transfers, AutoCloseable {
 
-    private final ProducerTemplate template;
-    private final ExecutorService executor;
+    /** Exchange property (never a header: no message from outside can carry it) of a delete batch a pass approved. */
+    static final String DELETE_APPROVED = "AutosyncDeleteApproved";
+
+    private final CamelContext context;
+    private final MirrorJob job;
     private final String uploadUri;
     private final String deleteUri;
     private final int threads;
     private final Semaphore slots;
-    private final BooleanSupplier stopping;
+    private ProducerTemplate template;
+    private ExecutorService executor;
 
-    public RouteTransfers(ProducerTemplate template, ExecutorService executor, String jobId, int threads) {
-        this(template, executor, jobId, threads, () -> false);
+    RouteTransfers(CamelContext context, MirrorJob job) {
+        this.context = context;
+        this.job = job;
+        this.uploadUri = MirrorRouteTemplates.uploadUri(job.id());
+        this.deleteUri = MirrorRouteTemplates.deleteUri(job.id());
+        this.threads = job.spec().threads();
+        this.slots = new Semaphore(threads);
     }
 
-    /**
-     * The same, taking no new work once {@code stopping} is true: {@link #upload} and {@link #delete}
-     * then throw {@link StoppingException}, which ends the pass (uploads already sent are finished).
-     */
-    public RouteTransfers(ProducerTemplate template, ExecutorService executor, String jobId, int threads,
-                          BooleanSupplier stopping) {
-        this.stopping = stopping;
-        this.template = template;
-        this.executor = executor;
-        this.uploadUri = MirrorRouteTemplates.uploadUri(jobId);
-        this.deleteUri = MirrorRouteTemplates.deleteUri(jobId);
-        this.threads = threads;
-        this.slots = new Semaphore(threads);
+    private synchronized ProducerTemplate template() {
+        if (template == null) {
+            template = context.createProducerTemplate();
+        }
+        return template;
+    }
+
+    private synchronized ExecutorService executor() {
+        if (executor == null) {
+            executor = context.getExecutorServiceManager().newFixedThreadPool(this, job.spec().beanName(), threads);
+        }
+        return executor;
+    }
+
+    private void checkTakingWork() {
+        if (job.stopping()) {
+            throw new Stopping();
+        }
     }
 
     @Override
     public void upload(LocalFile file, String reason) {
-        if (stopping.getAsBoolean()) {
-            throw new StoppingException();
-        }
+        checkTakingWork();
         slots.acquireUninterruptibly();
         try {
-            executor.execute(() -> {
+            // failures are counted and logged by the upload route itself
+            executor().execute(() -> {
                 try {
-                    // failures are counted and logged by the upload route itself
-                    template.send(uploadUri, exchange -> {
-                        exchange.getMessage().setBody(file.path().toFile());
-                        exchange.getMessage().setHeader(AutosyncHeaders.KEY, file.key());
-                        exchange.getMessage().setHeader(AutosyncHeaders.REASON, reason);
-                        exchange.getMessage().setHeader(Exchange.FILE_LENGTH, file.size());
-                        exchange.getMessage().setHeader(Exchange.FILE_LAST_MODIFIED, file.mtimeMillis());
-                        exchange.getMessage().setHeader(Exchange.FILE_PATH, file.path().toString());
-                    });
+                    uploadNow(file, reason);
                 } finally {
                     slots.release();
                 }
@@ -72,6 +80,18 @@ public final class RouteTransfers implements Transfers {
     }
 
     @Override
+    public void uploadNow(LocalFile file, String reason) {
+        template().send(uploadUri, exchange -> {
+            exchange.getMessage().setBody(file.path().toFile());
+            exchange.getMessage().setHeader(AutosyncHeaders.KEY, file.key());
+            exchange.getMessage().setHeader(AutosyncHeaders.REASON, reason);
+            exchange.getMessage().setHeader(Exchange.FILE_LENGTH, file.size());
+            exchange.getMessage().setHeader(Exchange.FILE_LAST_MODIFIED, file.mtimeMillis());
+            exchange.getMessage().setHeader(Exchange.FILE_PATH, file.path().toString());
+        });
+    }
+
+    @Override
     public void awaitUploads() throws InterruptedException {
         slots.acquire(threads);
         slots.release(threads);
@@ -79,12 +99,19 @@ public final class RouteTransfers implements Transfers {
 
     @Override
     public void delete(List<String> keys) {
-        if (stopping.getAsBoolean()) {
-            throw new StoppingException();
-        }
-        Exchange done = template.send(deleteUri, exchange -> {
+        checkTakingWork();
+        send(keys, true);
+    }
+
+    @Override
+    public void deleteFromEvents(List<String> keys) {
+        send(keys, false);
+    }
+
+    private void send(List<String> keys, boolean approved) {
+        Exchange done = template().send(deleteUri, exchange -> {
             exchange.getMessage().setBody(List.copyOf(keys));
-            exchange.getMessage().setHeader(AutosyncHeaders.DELETE_APPROVED, true);
+            exchange.setProperty(DELETE_APPROVED, approved);
         });
         if (done.getException() != null) {
             throw new IllegalStateException("delete batch failed: " + done.getException().getMessage(),
@@ -92,12 +119,15 @@ public final class RouteTransfers implements Transfers {
         }
     }
 
-    /** The job is shutting down: the pass ends without sending anything more (and without deletes). */
-    public static final class StoppingException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        public StoppingException() {
-            super("shutting down: the pass stopped taking new work");
+    @Override
+    public synchronized void close() throws Exception {
+        if (executor != null) {
+            context.getExecutorServiceManager().shutdownNow(executor);
+            executor = null;
+        }
+        if (template != null) {
+            template.close();
+            template = null;
         }
     }
 }

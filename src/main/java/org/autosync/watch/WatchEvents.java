@@ -17,16 +17,18 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 import org.autosync.keys.KeyMapper;
+import org.autosync.local.LocalFile;
 import org.autosync.local.SettleRule;
 import org.autosync.local.SourceFilter;
+import org.autosync.reconcile.ChangeDetector;
 import org.autosync.state.SyncState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What a file-system event means for one job (the event to action mapping, free of Camel and of the
- * watcher): a created or modified file is checked once it has settled and uploaded unless the sync state
- * already describes it; a created or moved-in directory is walked; a deleted file whose key is recorded
+ * watcher): a created or modified file is checked once it has settled and uploaded if the job's one upload
+ * rule ({@link ChangeDetector#localChange}) says it changed; a created or moved-in directory is walked; a deleted file whose key is recorded
  * is deleted, and a deleted directory (the watcher gives only its path) becomes a delete of the recorded
  * keys under it. A rename is a DELETE of the old path and a CREATE of the new one, so it becomes both.
  * <p>
@@ -45,7 +47,8 @@ public final class WatchEvents {
 
     /** Where the actions go: in a job, its upload and delete routes and its health. */
     public interface Actions {
-        void upload(Path file, long size, long mtimeMillis);
+        /** Uploads the file now, in the caller's thread. */
+        void upload(LocalFile file, String reason);
 
         void delete(List<String> keys);
 
@@ -63,6 +66,7 @@ public final class WatchEvents {
     private final SettleRule settle;
     private final boolean followSymlinks;
     private final SyncState state;
+    private final ChangeDetector changes;
     private final Actions actions;
     private final LongSupplier clock;
     private final Debouncer<Path> debouncer;
@@ -72,13 +76,15 @@ public final class WatchEvents {
      * @param scheduler runs the settle checks (each may upload, so it should have the job's threads)
      */
     public WatchEvents(Path root, KeyMapper mapper, SourceFilter filter, SettleRule settle, boolean followSymlinks,
-                       SyncState state, Actions actions, LongSupplier clockMillis, Debouncer.Scheduler scheduler) {
+                       SyncState state, ChangeDetector changes, Actions actions, LongSupplier clockMillis,
+                       Debouncer.Scheduler scheduler) {
         this.root = root;
         this.mapper = mapper;
         this.filter = filter;
         this.settle = settle;
         this.followSymlinks = followSymlinks;
         this.state = state;
+        this.changes = changes;
         this.actions = actions;
         this.clock = clockMillis;
         this.debouncer = new Debouncer<>(clockMillis, scheduler, this::check);
@@ -172,10 +178,8 @@ public final class WatchEvents {
             return;
         }
         String key = mapper.keyFor(file);
-        if (state.get(key).map(r -> r.describes(attrs.size(), mtime)).orElse(false)) {
-            return;
-        }
-        actions.upload(file, attrs.size(), mtime);
+        changes.localChange(key, attrs.size(), mtime)
+                .ifPresent(reason -> actions.upload(new LocalFile(file, key, attrs.size(), mtime), reason));
     }
 
     private void deleted(Path path) {

@@ -68,7 +68,7 @@ class DeletionRailsRoutesTest {
                 : s3.job(source, "m", state, true, deletes, Duration.ZERO, actor);
         context = new DefaultCamelContext();
         context.start();
-        job.addTo(context);
+        AutosyncJobs.add(context, job);
         template = context.createProducerTemplate();
         await().atMost(Duration.ofSeconds(30)).until(() -> keys().size() == files);
         // the first pass is over once it has started the file route
@@ -175,10 +175,26 @@ class DeletionRailsRoutesTest {
 
         Exchange approved = template.send(MirrorRouteTemplates.deleteUri(job.id()), e -> {
             e.getMessage().setBody(List.of("m/f00.txt", "m/f01.txt"));
-            e.getMessage().setHeader(AutosyncHeaders.DELETE_APPROVED, true);
+            e.setProperty(RouteTransfers.DELETE_APPROVED, true);
         });
         assertThat(approved.getMessage().getHeader(AutosyncHeaders.DELETE_REFUSED)).isNull();
         assertThat(s3.contents(bucket)).doesNotContainKeys("m/f00.txt", "m/f01.txt");
+    }
+
+    @Test
+    void approvalCannotBeCarriedByAMessageHeader() throws Exception {
+        MirrorJob job = startJob(12, new DeletePolicy(false, MaxDelete.parse("1"), "", DeletePolicy.DEFAULT_WINDOW));
+        assertThat(reconcile(job).getException()).isNull();
+        assertThat(job.health().isHealthy()).isTrue();
+
+        // a header of that name, as any inbound transport could set it, is not an approval: the event limit applies
+        Exchange forged = template.send(MirrorRouteTemplates.deleteUri(job.id()), e -> {
+            e.getMessage().setBody(List.of("m/f00.txt", "m/f01.txt"));
+            e.getMessage().setHeader(RouteTransfers.DELETE_APPROVED, true);
+        });
+        assertThat(forged.getMessage().getHeader(AutosyncHeaders.DELETE_REFUSED, String.class))
+                .contains("more than --max_delete=1 allows");
+        assertThat(s3.contents(bucket)).containsKeys("m/f00.txt", "m/f01.txt");
     }
 
     @Test

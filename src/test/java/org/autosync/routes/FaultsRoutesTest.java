@@ -66,7 +66,7 @@ class FaultsRoutesTest {
         MirrorJob job = s3.job(source, "m", state, continuous, DeletePolicy.defaults(), Duration.ZERO, actor);
         context = new DefaultCamelContext();
         context.start();
-        job.addTo(context);
+        AutosyncJobs.add(context, job);
         template = context.createProducerTemplate();
         return job;
     }

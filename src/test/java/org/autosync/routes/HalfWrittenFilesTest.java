@@ -72,7 +72,7 @@ class HalfWrittenFilesTest extends CamelTestSupport {
         String bucket = S3Fixture.uniqueBucket("slow");
         MirrorJob job = s3.job(source, bucket, "", Files.createDirectories(work.resolve("state")), true,
                 Duration.ofMillis(500));
-        job.addTo(context);
+        AutosyncJobs.add(context, job);
         Path file = source.resolve("recording.wav");
         Set<Long> writtenSizes = ConcurrentHashMap.newKeySet();
         Set<Long> seenLengths = ConcurrentHashMap.newKeySet();
@@ -134,7 +134,7 @@ class HalfWrittenFilesTest extends CamelTestSupport {
         String bucket = S3Fixture.uniqueBucket("changed");
         MirrorJob job = s3.job(source, bucket, "", Files.createDirectories(work.resolve("state")), false,
                 Duration.ofMillis(100));
-        job.addTo(context);
+        AutosyncJobs.add(context, job);
         AtomicBoolean appended = new AtomicBoolean();
         // between examination and upload the writer appends a line, exactly once
         AdviceWith.adviceWith(context, MirrorRouteTemplates.routeId(MirrorRouteTemplates.UPLOAD, job.id()),

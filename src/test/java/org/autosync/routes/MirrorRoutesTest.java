@@ -47,9 +47,8 @@ class MirrorRoutesTest extends CamelTestSupport {
         Files.writeString(source.resolve("existing.txt"), "existing");
         bucket = S3Fixture.uniqueBucket("routes");
         job = s3.job(source, bucket, "mirror", Files.createDirectories(work.resolve("state")), true);
-        job.registryBeans().forEach(context.getRegistry()::bind);
-        context.addService(job);
-        return new RoutesBuilder[] {new MirrorRouteTemplates(), job.routes()};
+        AutosyncJobs.add(context, job);
+        return new RoutesBuilder[0];
     }
 
     private void startWithContentTypeStep() throws Exception {

@@ -77,7 +77,7 @@ class ReconcileProperties {
         MirrorJob job = s3.job(source, bucket, "", work, false, new org.autosync.safety.DeletePolicy(false,
                 org.autosync.safety.MaxDelete.parse("100%"), "", org.autosync.safety.DeletePolicy.DEFAULT_WINDOW));
         try (DefaultCamelContext context = new DefaultCamelContext()) {
-            job.addTo(context);
+            AutosyncJobs.add(context, job);
             context.start();
             ProducerTemplate template = context.createProducerTemplate();
 

@@ -68,7 +68,7 @@ class WatchRoutesTest {
         }
         context = new DefaultCamelContext();
         context.start();
-        job.addTo(context);
+        AutosyncJobs.add(context, job);
         await().atMost(Duration.ofSeconds(30)).until(() -> keys().size() == files);
         return job;
     }

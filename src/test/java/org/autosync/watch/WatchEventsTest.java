@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.autosync.keys.KeyMapper;
+import org.autosync.local.LocalFile;
+import org.autosync.reconcile.ChangeDetector;
 import org.autosync.local.SettleRule;
 import org.autosync.local.SourceFilter;
 import org.autosync.local.TempFileNames;
@@ -45,10 +47,11 @@ class WatchEventsTest {
         events = new WatchEvents(root, new KeyMapper(root.toString(), "m"),
                 SourceFilter.compile("^.*$").excluding(TempFileNames.parse("*.part")),
                 new SettleRule(Duration.ofMillis(SETTLE), () -> time.now), false, state,
+                new ChangeDetector(state, null, false),
                 new WatchEvents.Actions() {
                     @Override
-                    public void upload(Path file, long size, long mtimeMillis) {
-                        uploads.add(root.relativize(file) + ":" + size);
+                    public void upload(LocalFile file, String reason) {
+                        uploads.add(root.relativize(file.path()) + ":" + file.size());
                     }
 
                     @Override

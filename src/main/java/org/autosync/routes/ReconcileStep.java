@@ -1,0 +1,42 @@
+package org.autosync.routes;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.autosync.job.MirrorJob;
+import org.autosync.reconcile.Reconciler;
+
+/**
+ * The steps of a job's reconcile route (bean {@code <job>-reconcile}): one full pass, and its failure reported
+ * in one line. After the first pass the job's re-scan route takes over between passes.
+ */
+public final class ReconcileStep {
+
+    private final MirrorJob job;
+    private final UploadStep uploads;
+
+    ReconcileStep(MirrorJob job, UploadStep uploads) {
+        this.job = job;
+        this.uploads = uploads;
+    }
+
+    public Reconciler.PassResult reconcile(Exchange exchange) throws Exception {
+        uploads.retryUnreadable();
+        try {
+            return job.pass();
+        } finally {
+            startScanRoute(exchange.getContext());
+        }
+    }
+
+    /** Failure step of the reconcile route: one line in the target's own terms instead of a stack trace. */
+    public void reconcileFailed(Exchange exchange) {
+        job.passFailed(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+    }
+
+    private void startScanRoute(CamelContext context) throws Exception {
+        String scanRoute = MirrorRouteTemplates.routeId(MirrorRouteTemplates.SCAN, job.id());
+        if (context.getRoute(scanRoute) != null && !context.getRouteController().getRouteStatus(scanRoute).isStarted()) {
+            context.getRouteController().startRoute(scanRoute);
+        }
+    }
+}

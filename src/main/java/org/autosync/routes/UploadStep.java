@@ -1,0 +1,199 @@
+package org.autosync.routes;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URLConnection;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.autosync.job.JobSpec;
+import org.autosync.job.MirrorJob;
+import org.autosync.state.SyncRecord;
+import org.autosync.targets.Upload;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of a job's one upload route (bean {@code <job>-upload}), whichever way the file arrived (the
+ * re-scan, a reconciliation pass, the watcher): the key, the upload itself, and the record of what the target
+ * now holds. A file that cannot be read is reported once and skipped by the re-scan until it changes.
+ */
+public final class UploadStep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UploadStep.class);
+
+    /** Uploads of one file in one exchange when it keeps changing while it is read; then the exchange fails. */
+    public static final int MAX_UPLOADS_PER_EXCHANGE = 4;
+
+    private final MirrorJob job;
+    private final JobSpec spec;
+    /** Key to "size mtime" of files that could not be read; the re-scan skips them until they change. */
+    private final Map<String, String> unreadable = new ConcurrentHashMap<>();
+
+    UploadStep(MirrorJob job) {
+        this.job = job;
+        this.spec = job.spec();
+    }
+
+    /** A reconciliation pass tries unreadable files once more. */
+    void retryUnreadable() {
+        unreadable.clear();
+    }
+
+    /**
+     * Prefix-rewrite step: the object key of the file in the message, unless a step already set one. A
+     * file whose key lies under the backup prefix is not uploaded: it would overwrite a backup.
+     */
+    public void mapKey(Exchange exchange) {
+        Message in = exchange.getMessage();
+        in.setHeader(AutosyncHeaders.JOB, spec.id());
+        trackPending(exchange, in.getHeader(Exchange.FILE_LAST_MODIFIED, System.currentTimeMillis(), Long.class));
+        if (in.getHeader(AutosyncHeaders.KEY) == null) {
+            in.setHeader(AutosyncHeaders.KEY, spec.mapper().keyFor(fileOf(in).toPath().toAbsolutePath()));
+        }
+        String key = in.getHeader(AutosyncHeaders.KEY, String.class);
+        if (job.gate().protects(key)) {
+            LOG.warn("{}: not uploading {}: its key falls under --backup_prefix '{}'", spec.id(), key,
+                    spec.deletes().backupPrefix());
+            exchange.setRouteStop(true);
+        }
+    }
+
+    private void trackPending(Exchange exchange, long changedAtMillis) {
+        String id = exchange.getExchangeId();
+        job.uploadPending(id, changedAtMillis);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                job.uploadDone(id);
+            }
+        });
+    }
+
+    /**
+     * Upload step: streams the file to the target, or only reports it in a dry run. Size and mtime are
+     * checked again afterwards; if the file changed while it was read, it is uploaded again (at most
+     * {@value #MAX_UPLOADS_PER_EXCHANGE} uploads in all), so the object ends equal to the final file. The
+     * size and mtime that were uploaded are left in the headers for the record step.
+     */
+    public void upload(Exchange exchange) throws IOException, InterruptedException {
+        Message in = exchange.getMessage();
+        File file = fileOf(in);
+        String key = in.getHeader(AutosyncHeaders.KEY, String.class);
+        long size = in.getHeader(Exchange.FILE_LENGTH, file.length(), Long.class);
+        long mtime = in.getHeader(Exchange.FILE_LAST_MODIFIED, file.lastModified(), Long.class);
+        boolean fromFileRoute = in.getHeader(AutosyncHeaders.REASON) == null;
+        String reason = in.getHeader(AutosyncHeaders.REASON, "changed", String.class);
+        if (fromFileRoute && (size + " " + mtime).equals(unreadable.get(key))) {
+            // logged and counted once; the file route tries it again when it changes, a pass tries it once
+            LOG.debug("{}: {} is still unreadable; skipped", spec.id(), key);
+            exchange.setRouteStop(true);
+            return;
+        }
+        if (spec.dryRun()) {
+            LOG.info("dry-run: would upload {} ({} bytes, {})", key, size, reason);
+            return;
+        }
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType == null) {
+            contentType = URLConnection.getFileNameMap().getContentTypeFor(file.getName());
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, String> metadata = in.getHeader(AutosyncHeaders.METADATA, Map.of(), Map.class);
+        String storageClass = in.getHeader(AutosyncHeaders.STORAGE_CLASS, String.class);
+        for (int uploads = 1; ; uploads++) {
+            String etag = null;
+            IOException failure = null;
+            try {
+                etag = job.actor().upload(new Upload(key, file.toPath(), size, mtime, contentType, metadata, storageClass));
+            } catch (IOException e) {
+                failure = e; // perhaps because the file changed while it was read: that is checked next
+            }
+            BasicFileAttributes now;
+            try {
+                now = Files.readAttributes(file.toPath(), BasicFileAttributes.class);
+            } catch (NoSuchFileException gone) {
+                // deleted after it was found, or while it was read: not a failure; the next pass deletes
+                // its object (if one was uploaded). It is not recorded, so nothing retries it.
+                LOG.info("{}: {} was deleted before its upload completed; skipped", spec.id(), key);
+                job.stats().vanished(1);
+                exchange.setRouteStop(true);
+                return;
+            }
+            long nowMtime = now.lastModifiedTime().toMillis();
+            boolean changed = now.size() != size || nowMtime != mtime;
+            if (!changed) {
+                if (failure != null && isUnreadable(failure, file)) {
+                    LOG.warn("{}: cannot read {}: {}; not uploaded (tried again when it changes, or at the next "
+                            + "reconciliation pass)", spec.id(), file, failure.getMessage());
+                    unreadable.put(key, size + " " + mtime);
+                    job.stats().failed(1);
+                    exchange.setRouteStop(true);
+                    return;
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+                unreadable.remove(key);
+                in.setHeader(Exchange.FILE_LENGTH, size);
+                in.setHeader(Exchange.FILE_LAST_MODIFIED, mtime);
+                in.setHeader(AutosyncHeaders.ETAG, etag);
+                LOG.debug("uploaded {} ({} bytes, {})", key, size, reason);
+                return;
+            }
+            if (uploads >= MAX_UPLOADS_PER_EXCHANGE) {
+                throw new IOException("source file kept changing while it was uploaded, " + uploads + " times: " + file);
+            }
+            LOG.info("{} changed while it was uploaded ({} -> {} bytes); uploading it again", key, size, now.size());
+            size = now.size();
+            mtime = nowMtime;
+            // it is being written right now: give the writer the settle time to finish first
+            Thread.sleep(spec.settleRule().remainingMillis(mtime));
+        }
+    }
+
+    /**
+     * Whether an upload failed because the local file cannot be read (permissions, I/O error on that
+     * file), as opposed to the target: such a failure is not redelivered.
+     */
+    private static boolean isUnreadable(IOException failure, File file) {
+        if (failure instanceof AccessDeniedException) {
+            return true;
+        }
+        return failure instanceof FileSystemException fse && fse.getFile() != null
+                && !(failure instanceof NoSuchFileException)
+                && Path.of(fse.getFile()).toAbsolutePath().equals(file.toPath().toAbsolutePath());
+    }
+
+    /** Record step: remembers what the target now holds, so the file is skipped until it changes. */
+    public void recordUpload(Exchange exchange) {
+        Message in = exchange.getMessage();
+        long size = in.getHeader(Exchange.FILE_LENGTH, Long.class);
+        if (!spec.dryRun()) {
+            job.state().put(in.getHeader(AutosyncHeaders.KEY, String.class), new SyncRecord(size,
+                    in.getHeader(Exchange.FILE_LAST_MODIFIED, Long.class), in.getHeader(AutosyncHeaders.ETAG, String.class)));
+        }
+        job.stats().uploaded(size);
+    }
+
+    /** Failure step of the upload route, after redeliveries are exhausted. */
+    public void uploadFailed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warn("upload of {} failed: {}", exchange.getMessage().getHeader(AutosyncHeaders.KEY),
+                e == null ? "unknown error" : e.getMessage());
+        job.stats().failed(1);
+    }
+
+    private static File fileOf(Message in) {
+        return in.getBody(File.class);
+    }
+}
