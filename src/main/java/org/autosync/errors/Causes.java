@@ -4,7 +4,7 @@ import java.util.Optional;
 
 import org.apache.camel.util.ObjectHelper;
 
-/** The one way Autosync walks an exception's causes: to find one of a type, or the root. */
+/** The one way Autosync walks an exception's causes: all of them, the first of a type, or the root. */
 public final class Causes {
 
     private Causes() {
@@ -13,6 +13,11 @@ public final class Causes {
     /** The first throwable of {@code type} in the chain of {@code failure} (itself included), if any. */
     public static <T extends Throwable> Optional<T> find(Class<T> type, Throwable failure) {
         return Optional.ofNullable(ObjectHelper.getException(type, failure));
+    }
+
+    /** The throwable and its causes, outermost first. */
+    public static Iterable<Throwable> chain(Throwable failure) {
+        return ObjectHelper.createExceptionIterable(failure);
     }
 
     /** The last cause in the chain (the throwable itself when it has none); safe against self-referencing causes. */

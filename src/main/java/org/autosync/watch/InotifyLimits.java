@@ -3,6 +3,8 @@ package org.autosync.watch;
 import java.util.Locale;
 import java.util.Optional;
 
+import org.autosync.errors.Causes;
+
 /**
  * Recognises the Linux inotify limits in the exceptions of the JDK's WatchService and says how to raise
  * them. The JDK reports ENOSPC from {@code inotify_add_watch} as "User limit of inotify watches reached"
@@ -40,7 +42,7 @@ public final class InotifyLimits {
 
     /** The limit that {@code failure} (or one of its causes) reports, if it is one. */
     public static Optional<Limit> of(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(failure)) {
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
             if (message.contains("inotify watches") || message.contains("no space left on device")) {
                 return Optional.of(Limit.WATCHES);
