@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import software.amazon.awssdk.http.ContentStreamProvider;
+import org.autosync.targets.FileChangedException;
 
 /**
  * A byte range of a file as a request body that the SDK can read as often as it needs (payload

@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.autosync.targets.Actor;
+import org.autosync.targets.FileChangedException;
 import org.autosync.targets.MultipartJournal;
 import org.autosync.targets.RemoteListing;
 import org.autosync.targets.RemoteObject;
+import org.autosync.targets.StoredMtime;
 import org.autosync.targets.Upload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -332,7 +334,7 @@ public final class S3Actor implements Actor {
     /**
      * Uploads one file: a single streamed PutObject below {@code multipartThreshold}, else a multipart
      * upload with parts in parallel. Stores the source mtime as {@code x-amz-meta-mtime} in rclone's
-     * format (see {@link S3Mtime}) plus {@link Upload#metadata()}, on both paths.
+     * format (see {@link StoredMtime}) plus {@link Upload#metadata()}, on both paths.
      *
      * @return the ETag without quotes
      * @throws FileChangedException when the file is not {@link Upload#size()} bytes while it is read
@@ -347,7 +349,7 @@ public final class S3Actor implements Actor {
         if (upload.metadata() != null) {
             metadata.putAll(upload.metadata());
         }
-        metadata.put(S3Mtime.KEY, S3Mtime.format(upload.mtimeMillis()));
+        metadata.put(StoredMtime.KEY, StoredMtime.format(upload.mtimeMillis()));
         String contentType = upload.contentType() != null ? upload.contentType() : DEFAULT_CONTENT_TYPE;
         if (upload.size() >= settings.multipartThreshold()) {
             return uploadMultipart(upload, metadata, contentType);
@@ -555,8 +557,8 @@ public final class S3Actor implements Actor {
             throw e;
         }
         for (Map.Entry<String, String> entry : head.metadata().entrySet()) {
-            if (entry.getKey().equalsIgnoreCase(S3Mtime.KEY)) {
-                return S3Mtime.parseMillis(entry.getValue());
+            if (entry.getKey().equalsIgnoreCase(StoredMtime.KEY)) {
+                return StoredMtime.parseMillis(entry.getValue());
             }
         }
         return Optional.empty();

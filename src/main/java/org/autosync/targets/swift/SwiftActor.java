@@ -30,8 +30,8 @@ import org.autosync.targets.Actor;
 import org.autosync.targets.RemoteListing;
 import org.autosync.targets.RemoteObject;
 import org.autosync.targets.Upload;
-import org.autosync.targets.s3.FileChangedException;
-import org.autosync.targets.s3.S3Mtime;
+import org.autosync.targets.FileChangedException;
+import org.autosync.targets.StoredMtime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *       listing (unless {@link SwiftSettings#createContainerIfMissing()} is off).</li>
  *   <li><b>Upload</b>: streamed from the file with {@code ETag} = its MD5 (computed in a first streaming read;
  *       Swift verifies it and answers 422 on a mismatch, e.g. when the file changed in between) and the
- *       source mtime as {@code X-Object-Meta-Mtime} in rclone's format ({@link S3Mtime}). Files above the
+ *       source mtime as {@code X-Object-Meta-Mtime} in rclone's format ({@link StoredMtime}). Files above the
  *       large-object threshold (default: the cluster's {@code max_file_size} from {@code GET /info}) become
  *       Static Large Objects: segments, each with its own MD5, go one after another into
  *       {@code <container>_segments} as {@code <key>/slo/<upload id>/<8-digit index>} (the convention of
@@ -141,7 +141,7 @@ public final class SwiftActor implements Actor {
         if (upload.metadata() != null) {
             upload.metadata().forEach((k, v) -> headers.put("X-Object-Meta-" + k, v));
         }
-        headers.put("X-Object-Meta-" + S3Mtime.KEY, S3Mtime.format(upload.mtimeMillis()));
+        headers.put("X-Object-Meta-" + StoredMtime.KEY, StoredMtime.format(upload.mtimeMillis()));
         return headers;
     }
 
@@ -448,7 +448,7 @@ public final class SwiftActor implements Actor {
             if (r.statusCode() / 100 != 2) {
                 throw new SwiftException(r.statusCode(), "HEAD " + key, null);
             }
-            return r.headers().firstValue("X-Object-Meta-" + S3Mtime.KEY).flatMap(S3Mtime::parseMillis);
+            return r.headers().firstValue("X-Object-Meta-" + StoredMtime.KEY).flatMap(StoredMtime::parseMillis);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.autosync.embedded.EmbeddedS3;
 import org.autosync.targets.Actor.DeleteFailure;
+import org.autosync.targets.FileChangedException;
 import org.autosync.targets.RemoteListing;
 import org.autosync.targets.RemoteObject;
 import org.autosync.targets.Upload;

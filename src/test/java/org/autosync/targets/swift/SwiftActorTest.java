@@ -138,7 +138,7 @@ class SwiftActorTest {
         Path f = file("x", 100);
         assertThat(listAll(actor, "")).isEmpty();
         assertThatThrownBy(() -> actor.upload(new Upload("short", f, 200, MTIME, null, Map.of())))
-                .isInstanceOf(org.autosync.targets.s3.FileChangedException.class);
+                .isInstanceOf(org.autosync.targets.FileChangedException.class);
         assertThat(SwiftTestClient.names(container)).isEmpty();
     }
 
