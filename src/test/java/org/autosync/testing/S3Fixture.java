@@ -20,7 +20,7 @@ import org.autosync.local.SourceFilter;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.state.MvStoreSyncState;
 import org.autosync.targets.Actor;
-import org.autosync.targets.TargetFactory;
+import org.autosync.targets.open.TargetFactory;
 import org.autosync.targets.s3.S3Actor;
 import org.autosync.targets.s3.S3ActorSettings;
 import org.autosync.targets.s3.S3ClientFactory;
