@@ -193,7 +193,7 @@ class S3ActorTest {
             // the first is consumed, so it meets a stopped server
             s3.stop();
             assertThatThrownBy(() -> listing.forEachRemaining(o -> listed.add(o.key())))
-                    .satisfies(e -> assertThat(S3Actor.explainFailure(e)).isNotBlank());
+                    .satisfies(e -> assertThat(S3Failures.explain(e)).isNotBlank());
         } finally {
             s3.restart();
         }
@@ -282,7 +282,7 @@ class S3ActorTest {
             try {
                 actor.upload(upload(key, f));
             } catch (Exception e) {
-                failed.add(key + " -> " + S3Actor.explainFailure(e));
+                failed.add(key + " -> " + S3Failures.explain(e));
             }
         }
         assertThat(failed).isEmpty();
@@ -458,15 +458,15 @@ class S3ActorTest {
         try (S3Actor wrong = S3Actor.create(settings(s3.accessKey(), "wrong-secret", s3.endpoint()), bucket,
                 S3ActorSettings.defaults())) {
             assertThatThrownBy(() -> wrong.list("")).satisfies(e -> {
-                assertThat(S3Actor.isConfigurationFailure(e)).isTrue();
-                assertThat(S3Actor.explainFailure(e)).startsWith("the S3 endpoint rejected the credentials (SignatureDoesNotMatch");
+                assertThat(S3Failures.isConfigurationError(e)).isTrue();
+                assertThat(S3Failures.explain(e)).startsWith("the S3 endpoint rejected the credentials (SignatureDoesNotMatch");
             });
         }
         try (S3Actor unknown = S3Actor.create(settings("nobody", s3.secretKey(), s3.endpoint()), bucket,
                 S3ActorSettings.defaults())) {
             assertThatThrownBy(() -> unknown.list("")).satisfies(e -> {
-                assertThat(S3Actor.isConfigurationFailure(e)).isTrue();
-                assertThat(S3Actor.explainFailure(e)).contains("rejected the credentials (InvalidAccessKeyId");
+                assertThat(S3Failures.isConfigurationError(e)).isTrue();
+                assertThat(S3Failures.explain(e)).contains("rejected the credentials (InvalidAccessKeyId");
             });
         }
     }
@@ -481,16 +481,16 @@ class S3ActorTest {
         try (S3Actor unreachable = S3Actor.create(settings("a", "b", endpoint), bucket, S3ActorSettings.defaults())) {
             assertThat(unreachable.describe()).isEqualTo("s3://" + bucket + " at " + endpoint);
             assertThatThrownBy(() -> unreachable.list("")).satisfies(e -> {
-                assertThat(S3Actor.isConfigurationFailure(e)).isTrue();
-                assertThat(S3Actor.explainFailure(e)).startsWith("cannot reach the S3 endpoint " + endpoint + ": ");
+                assertThat(S3Failures.isConfigurationError(e)).isTrue();
+                assertThat(S3Failures.explain(e)).startsWith("cannot reach the S3 endpoint " + endpoint + ": ");
             });
         }
     }
 
     @Test
     void transientFailuresAreNotConfigurationErrors() {
-        assertThat(S3Actor.isConfigurationFailure(new java.net.SocketTimeoutException("Read timed out"))).isFalse();
-        assertThat(S3Actor.isConfigurationFailure(new FileChangedException(Path.of("f"), "grew"))).isFalse();
+        assertThat(S3Failures.isConfigurationError(new java.net.SocketTimeoutException("Read timed out"))).isFalse();
+        assertThat(S3Failures.isConfigurationError(new FileChangedException(Path.of("f"), "grew"))).isFalse();
     }
 
     @Test
