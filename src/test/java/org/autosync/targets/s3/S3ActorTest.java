@@ -26,6 +26,7 @@ import org.autosync.targets.FileChangedException;
 import org.autosync.targets.RemoteListing;
 import org.autosync.targets.RemoteObject;
 import org.autosync.targets.Upload;
+import org.autosync.testing.CountingBlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +51,7 @@ class S3ActorTest {
     static Path storage;
 
     static EmbeddedS3 s3;
+    static CountingBlobStore store;
     static S3Client client;
 
     @TempDir
@@ -60,7 +62,9 @@ class S3ActorTest {
 
     @BeforeAll
     static void startServer() {
-        s3 = EmbeddedS3.start(storage);
+        CountingBlobStore.Counted counted = CountingBlobStore.start(EmbeddedS3.builder(storage));
+        s3 = counted.server();
+        store = counted.store();
         client = S3ClientFactory.create(settings(s3.accessKey(), s3.secretKey(), s3.endpoint()));
     }
 
@@ -81,7 +85,7 @@ class S3ActorTest {
                 .replaceAll("[^a-z0-9]", "");
         bucket = "b-" + name.substring(0, Math.min(20, name.length())) + "-" + Long.toHexString(System.nanoTime());
         actor = new S3Actor(client, bucket, S3ActorSettings.defaults());
-        s3.resetCounts();
+        store.resetCounts();
     }
 
     @AfterEach
@@ -93,7 +97,7 @@ class S3ActorTest {
 
     void createBucket() {
         client.createBucket(b -> b.bucket(bucket));
-        s3.resetCounts();
+        store.resetCounts();
     }
 
     void putAll(List<String> keys) throws Exception {
@@ -110,7 +114,7 @@ class S3ActorTest {
         } finally {
             pool.shutdown();
         }
-        s3.resetCounts();
+        store.resetCounts();
     }
 
     List<RemoteObject> listAll(String prefix) {
@@ -174,7 +178,7 @@ class S3ActorTest {
         assertThat(listed).extracting(RemoteObject::key).containsExactlyElementsOf(keys);
         assertThat(listed.get(0).size()).isEqualTo(keys.get(0).length());
         assertThat(listed.get(0).etag()).doesNotContain("\"").hasSize(32);
-        assertThat(s3.requestCounts()).containsEntry("LIST", 3L).containsEntry("HEAD", 0L)
+        assertThat(store.requestCounts()).containsEntry("LIST", 3L).containsEntry("HEAD", 0L)
                 .containsEntry("GET", 0L);
     }
 
@@ -217,10 +221,10 @@ class S3ActorTest {
     void createsAMissingBucketOnFirstListAndListsItEmpty() {
         assertThat(listAll("")).isEmpty();
 
-        assertThat(s3.requestCounts()).containsEntry("CREATE_BUCKET", 1L);
+        assertThat(store.requestCounts()).containsEntry("CREATE_BUCKET", 1L);
         assertThat(client.listBuckets().buckets()).anyMatch(b -> b.name().equals(bucket));
         assertThat(listAll("")).isEmpty();
-        assertThat(s3.requestCounts()).containsEntry("CREATE_BUCKET", 1L);
+        assertThat(store.requestCounts()).containsEntry("CREATE_BUCKET", 1L);
     }
 
     @Test
@@ -230,7 +234,7 @@ class S3ActorTest {
                 assertThat(listing.hasNext()).isFalse();
             }
         }
-        assertThat(s3.requestCounts()).containsEntry("CREATE_BUCKET", 0L);
+        assertThat(store.requestCounts()).containsEntry("CREATE_BUCKET", 0L);
         assertThat(client.listBuckets().buckets()).noneMatch(b -> b.name().equals(bucket));
     }
 
@@ -253,7 +257,7 @@ class S3ActorTest {
         assertThat(head.contentType()).startsWith("text/plain");
         assertThat(actor.storedMtimeMillis("docs/hello.txt")).contains(MTIME);
         assertThat(listAll("docs/")).containsExactly(new RemoteObject("docs/hello.txt", content.length, md5));
-        assertThat(s3.requestCounts()).containsEntry("MULTIPART", 0L);
+        assertThat(store.requestCounts()).containsEntry("MULTIPART", 0L);
     }
 
     @Test
@@ -317,7 +321,7 @@ class S3ActorTest {
 
         assertThat(actor.storedMtimeMillis("missing")).isEmpty();
         assertThat(actor.storedMtimeMillis("foreign")).isEmpty();
-        assertThat(s3.requestCounts()).containsEntry("HEAD", 2L);
+        assertThat(store.requestCounts()).containsEntry("HEAD", 2L);
     }
 
     @Test
@@ -341,7 +345,7 @@ class S3ActorTest {
         HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key("big.bin"));
         assertThat(head.metadata()).containsEntry("mtime", "1700000000.123").containsEntry("origin", "multipart");
         assertThat(head.contentLength()).isEqualTo(40 * MIB + 12345);
-        assertThat(s3.requestCounts()).containsEntry("MULTIPART_CREATE", 1L).containsEntry("MULTIPART_PART", 9L)
+        assertThat(store.requestCounts()).containsEntry("MULTIPART_CREATE", 1L).containsEntry("MULTIPART_PART", 9L)
                 .containsEntry("MULTIPART_COMPLETE", 1L).containsEntry("MULTIPART_ABORT", 0L)
                 .containsEntry("PUT", 0L);
         assertThat(client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
@@ -359,7 +363,7 @@ class S3ActorTest {
                     .hasMessageContaining("shrunk.bin");
         }
         assertThat(client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
-        assertThat(s3.requestCounts()).containsEntry("MULTIPART_ABORT", 1L).containsEntry("MULTIPART_COMPLETE", 0L);
+        assertThat(store.requestCounts()).containsEntry("MULTIPART_ABORT", 1L).containsEntry("MULTIPART_COMPLETE", 0L);
         assertThat(listAll("")).isEmpty();
     }
 
@@ -411,7 +415,7 @@ class S3ActorTest {
         List<DeleteFailure> failures = actor.delete(keys);
 
         assertThat(failures).isEmpty();
-        assertThat(s3.requestCounts()).containsEntry("DELETE", 2L);
+        assertThat(store.requestCounts()).containsEntry("DELETE", 2L);
         assertThat(listAll("")).isEmpty();
     }
 
@@ -448,7 +452,7 @@ class S3ActorTest {
         putAll(keys);
 
         assertThat(actor.delete(keys)).isEmpty();
-        assertThat(s3.requestCounts()).containsEntry("DELETE", 2L);
+        assertThat(store.requestCounts()).containsEntry("DELETE", 2L);
     }
 
     // ---------------------------------------------------------------- failures and description
