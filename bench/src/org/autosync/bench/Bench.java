@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The benchmark: Autosync against rclone on the same trees and the same S3 server, see README "Benchmark".
+ * The benchmark: Autosync against rclone on the same trees and the same S3 server, see docs/benchmark.md.
  * Run it through {@code bench/run}, which installs the tools, builds and compiles, then calls this.
  * Exit code 1 only when a bucket did not equal its tree (never for a missed time target), 2 for bad options.
  */

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class KeyMapperTest {
 
-    /** The README's tree, seen from cwd /home/adeprince. */
+    /** The original autosync README's tree (docs/command-line.md), seen from cwd /home/adeprince. */
     private static final Path MYSTUFF = Path.of("/home/adeprince/mystuff");
     private static final List<Path> TREE = Stream.of("1", "a/2", "a/b/3", "c/4")
             .map(MYSTUFF::resolve)
