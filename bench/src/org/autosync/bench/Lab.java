@@ -9,6 +9,7 @@ import java.util.Map;
 import org.autosync.embedded.EmbeddedS3;
 import org.autosync.targets.s3.S3ClientFactory;
 import org.autosync.targets.s3.S3ClientSettings;
+import org.autosync.testing.CountingBlobStore;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -20,16 +21,24 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 final class Lab implements AutoCloseable {
 
     private final EmbeddedS3 server;
+    private final CountingBlobStore store;
     private final S3Client client;
 
     Lab(Path storage, boolean inMemory) {
-        server = EmbeddedS3.builder(storage).inMemory(inMemory).build();
+        CountingBlobStore.Counted counted = CountingBlobStore.start(EmbeddedS3.builder(storage).inMemory(inMemory));
+        server = counted.server();
+        store = counted.store();
         client = S3ClientFactory.create(new S3ClientSettings(server.endpoint(), server.region(),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(server.accessKey(), server.secretKey())), 16));
     }
 
     EmbeddedS3 server() {
         return server;
+    }
+
+    /** The server's store: it counts requests and reports stored objects. */
+    CountingBlobStore store() {
+        return store;
     }
 
     S3Client client() {
@@ -64,13 +73,13 @@ final class Lab implements AutoCloseable {
     }
 
     void resetCounts() {
-        server.resetCounts();
+        store.resetCounts();
     }
 
     /** Requests since the last reset, without zeros and without the MULTIPART total (its parts are listed). */
     Map<String, Long> counts() {
-        Map<String, Long> counts = new LinkedHashMap<>(server.requestCounts());
-        counts.remove(EmbeddedS3.MULTIPART);
+        Map<String, Long> counts = new LinkedHashMap<>(store.requestCounts());
+        counts.remove(CountingBlobStore.MULTIPART);
         counts.values().removeIf(n -> n == 0L);
         return counts;
     }

@@ -36,7 +36,7 @@ final class Latency {
         Files.writeString(tree.resolve("ready.txt"), "ready");
         String bucket = lab.bucket("latency");
         Map<String, Long> stored = new ConcurrentHashMap<>();
-        lab.server().onStored((b, key) -> stored.putIfAbsent(key, System.nanoTime()));
+        lab.store().onStored((b, key) -> stored.putIfAbsent(key, System.nanoTime()));
         Process autosync = tools.autosyncContinuous(tree, bucket, work.resolve("state/latency"),
                 List.of("--interval=" + INTERVAL));
         try {
@@ -77,7 +77,7 @@ final class Latency {
                     Report.mb(new ProcStats(autosync).peakRssKb()), "", "", "");
             report.failed("latency bucket", new BucketCheck(lab.client()).differences(bucket, BucketCheck.manifest(tree)));
         } finally {
-            lab.server().onStored((b, key) -> { });
+            lab.store().onStored((b, key) -> { });
             Tools.stop(autosync);
         }
         lab.drop(bucket);

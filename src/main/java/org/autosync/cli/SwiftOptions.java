@@ -2,8 +2,8 @@ package org.autosync.cli;
 
 import java.util.Map;
 
-import org.autosync.targets.TargetFactory;
 import org.autosync.targets.TargetUri;
+import org.autosync.targets.open.TargetFactory;
 import org.autosync.targets.swift.SwiftSettings;
 
 /** {@code --actor=swift} and the {@code --swift_*} options, with python-swiftclient's environment variables as fallbacks. */

@@ -8,9 +8,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Objects;
-import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -22,8 +21,8 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
  * An S3 server in this JVM: S3Proxy 4.1 on 127.0.0.1 with its filesystem blob store (or, with
  * {@link Builder#inMemory(boolean)}, its transient one) and AWS signature authentication (V2 or V4) switched on.
  *
- * <p>It counts the requests it serves by type, at the server side: see {@link #requestCounts()}.
- * Keys are listed in Java {@code String} order by this store, not S3's UTF-8 byte order (they differ
+ * <p>{@link Builder#blobStore(UnaryOperator)} puts a store of the caller's in front of S3Proxy's, to observe or
+ * shape what the server does (tests count the requests it serves that way). Keys are listed in Java {@code String} order by this store, not S3's UTF-8 byte order (they differ
  * only for code points above U+FFFF against U+E000..U+FFFF).
  *
  * <pre>{@code
@@ -37,24 +36,10 @@ public final class EmbeddedS3 implements AutoCloseable {
     public static final String DEFAULT_ACCESS_KEY = "autosync";
     public static final String REGION = "us-east-1";
 
-    /** Stable names of {@link #requestCounts()}. */
-    public static final String LIST = "LIST";
-    public static final String PUT = "PUT";
-    public static final String HEAD = "HEAD";
-    public static final String GET = "GET";
-    public static final String DELETE = "DELETE";
-    /** Every multipart request: create, part, complete and abort (also counted one by one below). */
-    public static final String MULTIPART = "MULTIPART";
-    public static final String MULTIPART_CREATE = "MULTIPART_CREATE";
-    public static final String MULTIPART_PART = "MULTIPART_PART";
-    public static final String MULTIPART_COMPLETE = "MULTIPART_COMPLETE";
-    public static final String MULTIPART_ABORT = "MULTIPART_ABORT";
-    public static final String CREATE_BUCKET = "CREATE_BUCKET";
-
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private volatile S3Proxy proxy;
-    private final CountingBlobStore blobStore;
+    private final BlobStore blobStore;
     private final URI endpoint;
     private final String accessKey;
     private final String secretKey;
@@ -62,7 +47,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     private EmbeddedS3(Builder b) {
         this.accessKey = b.accessKey;
         this.secretKey = b.secretKey != null ? b.secretKey : generateSecret();
-        this.blobStore = new CountingBlobStore(b.inMemory ? new TransientNio2BlobStore() : filesystemStore(b.storage));
+        this.blobStore = b.decorator.apply(b.inMemory ? new TransientNio2BlobStore() : filesystemStore(b.storage));
         this.proxy = startProxy(b.port);
         this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
     }
@@ -121,22 +106,6 @@ public final class EmbeddedS3 implements AutoCloseable {
         proxy = startProxy(endpoint.getPort());
     }
 
-    /**
-     * Makes every multipart part upload take at least this long at the server (zero, the default, for
-     * none): a slow link, so that tests can interrupt a large upload while its parts are in flight.
-     */
-    public void partDelay(Duration delay) {
-        blobStore.partDelay(delay);
-    }
-
-    /**
-     * Calls {@code listener} with (bucket, key) each time an object is stored, after its PutObject or
-     * CompleteMultipartUpload: the moment a client could first read it. Runs on the server's request thread.
-     */
-    public void onStored(BiConsumer<String, String> listener) {
-        blobStore.onStored(Objects.requireNonNull(listener, "listener"));
-    }
-
     /** Starts a server on an ephemeral port with the default access key and a generated secret. */
     public static EmbeddedS3 start(Path storage) {
         return builder(storage).build();
@@ -166,27 +135,6 @@ public final class EmbeddedS3 implements AutoCloseable {
     /** The region clients should sign for: {@value #REGION}. */
     public String region() {
         return REGION;
-    }
-
-    /**
-     * Requests served since start or the last {@link #resetCounts()}, by type: {@link #LIST},
-     * {@link #PUT}, {@link #HEAD}, {@link #GET}, {@link #DELETE} (one per DeleteObject or
-     * DeleteObjects request), {@link #MULTIPART} (and its parts {@link #MULTIPART_CREATE},
-     * {@link #MULTIPART_PART}, {@link #MULTIPART_COMPLETE}, {@link #MULTIPART_ABORT}) and
-     * {@link #CREATE_BUCKET}. Every name is present, zero included. Requests refused before reaching
-     * the store (bad signature, malformed) are not counted. HeadBucket is not counted.
-     */
-    public Map<String, Long> requestCounts() {
-        return blobStore.snapshot();
-    }
-
-    /** The most multipart part uploads the server was receiving at one time since the last reset. */
-    public long maxConcurrentParts() {
-        return blobStore.maxConcurrentParts();
-    }
-
-    public void resetCounts() {
-        blobStore.reset();
     }
 
     @Override
@@ -219,6 +167,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         private String accessKey = DEFAULT_ACCESS_KEY;
         private String secretKey;
         private boolean inMemory;
+        private UnaryOperator<BlobStore> decorator = UnaryOperator.identity();
 
         private Builder(Path storage) {
             this.storage = Objects.requireNonNull(storage, "storage");
@@ -250,6 +199,16 @@ public final class EmbeddedS3 implements AutoCloseable {
          */
         public Builder inMemory(boolean inMemory) {
             this.inMemory = inMemory;
+            return this;
+        }
+
+        /**
+         * Serves from what {@code decorator} makes of the store (called once, at {@link #build()}), e.g. a store
+         * that counts or delays requests. It should extend S3Proxy's {@code ForwardingBlobStore}: S3Proxy unwraps
+         * that class to find the store's type, and so its quirks.
+         */
+        public Builder blobStore(UnaryOperator<BlobStore> decorator) {
+            this.decorator = Objects.requireNonNull(decorator, "decorator");
             return this;
         }
 

@@ -14,7 +14,7 @@ import org.autosync.observe.JobObservability;
 import org.autosync.state.MvStoreSyncState;
 import org.autosync.state.StateFiles;
 import org.autosync.targets.Actor;
-import org.autosync.targets.TargetFactory;
+import org.autosync.targets.open.TargetFactory;
 import org.autosync.targets.s3.S3ActorSettings;
 
 /**
@@ -27,7 +27,9 @@ import org.autosync.targets.s3.S3ActorSettings;
  * <p>What is the runtime's rather than the job's comes from properties: {@value #ONCE} (the jar's
  * {@code --once}: a single pass, no re-scan, no timer), {@value #DRY_RUN} and {@value #STATE_DIR}; and from
  * beans, when bound: {@value #S3_DEFAULTS} ({@link TargetFactory.S3Defaults}, for {@code s3://} targets without
- * their own endpoint) and {@value #SWIFT_DEFAULTS} ({@link TargetFactory.SwiftLogin}).
+ * their own endpoint) and {@value #SWIFT_DEFAULTS} ({@link TargetFactory.SwiftLogin}). An {@code s3://} target
+ * without parameters uses the registry's {@code S3Client} when it holds exactly one, and leaves it open
+ * ({@link TargetFactory#withRegistryClient}).
  */
 public final class JobTemplate implements RouteTemplateDefinition.Converter {
 
@@ -71,7 +73,8 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
             identity = "actor:" + p.actor();
             bucket = "actor";
         } else {
-            TargetFactory.S3Defaults s3 = bean(S3_DEFAULTS, TargetFactory.S3Defaults.class, TargetFactory.S3Defaults.AWS);
+            TargetFactory.S3Defaults s3 = TargetFactory.withRegistryClient(p.target(),
+                    bean(S3_DEFAULTS, TargetFactory.S3Defaults.class, TargetFactory.S3Defaults.AWS), context.getRegistry());
             TargetFactory.SwiftLogin swift = bean(SWIFT_DEFAULTS, TargetFactory.SwiftLogin.class, TargetFactory.SwiftLogin.NONE);
             try {
                 identity = TargetFactory.identity(p.target(), s3, swift, System.getenv());

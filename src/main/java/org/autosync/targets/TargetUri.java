@@ -1,11 +1,16 @@
 package org.autosync.targets;
 
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+
+import org.apache.camel.util.URISupport;
 
 /**
  * Where a job mirrors to, as one string: {@code s3://BUCKET[/PREFIX][?endpoint=URL&region=R&profile=P
@@ -17,7 +22,7 @@ import java.util.Set;
  * @param scheme    {@code s3} or {@code swift}
  * @param container the bucket or container
  * @param prefix    the target prefix (as {@code --target_prefix}); empty for none
- * @param params    the query parameters, decoded, in the order given
+ * @param params    the query parameters (split by Camel's {@link URISupport#parseQuery}), URL-decoded
  */
 public record TargetUri(String text, String scheme, String container, String prefix, Map<String, String> params) {
 
@@ -55,24 +60,27 @@ public record TargetUri(String text, String scheme, String container, String pre
         if (container.isEmpty()) {
             throw new IllegalArgumentException("invalid target '" + text + "': no " + ("s3".equals(scheme) ? "bucket" : "container"));
         }
-        Map<String, String> params = new LinkedHashMap<>();
-        if (query != null && !query.isEmpty()) {
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                String key = eq < 0 ? pair : pair.substring(0, eq);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                if (!known.contains(key)) {
-                    throw new IllegalArgumentException("invalid target '" + text + "': unknown parameter '" + key
-                            + "' (" + scheme + ":// knows " + String.join(", ", known.stream().sorted().toList()) + ")");
-                }
-                if (value.isBlank()) {
-                    throw new IllegalArgumentException("invalid target '" + text + "': parameter '" + key + "' has no value");
-                }
-                if (params.put(key, value) != null) {
-                    throw new IllegalArgumentException("invalid target '" + text + "': parameter '" + key + "' given twice");
-                }
-            }
+        Map<String, Object> parsed;
+        try {
+            parsed = URISupport.parseQuery(query);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("invalid target '" + text + "': " + e.getMessage());
         }
+        Map<String, String> params = new LinkedHashMap<>();
+        parsed.forEach((key, value) -> {
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException("invalid target '" + text + "': unknown parameter '" + key
+                        + "' (" + scheme + ":// knows " + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+            if (value instanceof List) {
+                throw new IllegalArgumentException("invalid target '" + text + "': parameter '" + key + "' given twice");
+            }
+            String decoded = value == null ? "" : URLDecoder.decode(value.toString(), StandardCharsets.UTF_8);
+            if (decoded.isBlank()) {
+                throw new IllegalArgumentException("invalid target '" + text + "': parameter '" + key + "' has no value");
+            }
+            params.put(key, decoded);
+        });
         if (params.containsKey("access_key_env") != params.containsKey("secret_key_env")) {
             throw new IllegalArgumentException("invalid target '" + text + "': access_key_env and secret_key_env go together");
         }
@@ -94,7 +102,7 @@ public record TargetUri(String text, String scheme, String container, String pre
     /** Whether both name the same place: scheme, container, prefix and endpoint. */
     public boolean sameTargetAs(TargetUri other) {
         return scheme.equals(other.scheme) && container.equals(other.container) && prefix.equals(other.prefix)
-                && java.util.Objects.equals(params.get("endpoint"), other.params.get("endpoint"))
-                && java.util.Objects.equals(params.get("auth_url"), other.params.get("auth_url"));
+                && Objects.equals(params.get("endpoint"), other.params.get("endpoint"))
+                && Objects.equals(params.get("auth_url"), other.params.get("auth_url"));
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.autosync.targets.s3.S3ClientFactory;
 import org.autosync.targets.s3.S3ClientSettings;
+import org.autosync.testing.CountingBlobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,10 +32,14 @@ class EmbeddedS3Test {
     Path storage;
 
     EmbeddedS3 s3;
+    CountingBlobStore store;
 
     @BeforeEach
     void start() {
-        s3 = EmbeddedS3.builder(storage).accessKey("tester").secretKey("s3cr3t-for-tests").build();
+        CountingBlobStore.Counted counted = CountingBlobStore.start(
+                EmbeddedS3.builder(storage).accessKey("tester").secretKey("s3cr3t-for-tests"));
+        s3 = counted.server();
+        store = counted.store();
     }
 
     @AfterEach
@@ -87,13 +92,13 @@ class EmbeddedS3Test {
                 assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidAccessKeyId");
             });
         }
-        assertThat(s3.requestCounts().values()).allMatch(n -> n == 0L);
+        assertThat(store.requestCounts().values()).allMatch(n -> n == 0L);
     }
 
     @Test
     void countsRequestsByTypeAtTheServer() {
         try (S3Client client = client("tester", "s3cr3t-for-tests")) {
-            assertThat(s3.requestCounts()).containsOnlyKeys("LIST", "PUT", "HEAD", "GET", "DELETE", "MULTIPART",
+            assertThat(store.requestCounts()).containsOnlyKeys("LIST", "PUT", "HEAD", "GET", "DELETE", "MULTIPART",
                     "MULTIPART_CREATE", "MULTIPART_PART", "MULTIPART_COMPLETE", "MULTIPART_ABORT", "CREATE_BUCKET");
 
             client.createBucket(b -> b.bucket("counted"));
@@ -117,7 +122,7 @@ class EmbeddedS3Test {
             String aborted = client.createMultipartUpload(b -> b.bucket("counted").key("n")).uploadId();
             client.abortMultipartUpload(b -> b.bucket("counted").key("n").uploadId(aborted));
 
-            assertThat(s3.requestCounts())
+            assertThat(store.requestCounts())
                     .containsEntry("CREATE_BUCKET", 1L)
                     .containsEntry("PUT", 2L)
                     .containsEntry("HEAD", 1L)
@@ -130,10 +135,10 @@ class EmbeddedS3Test {
                     .containsEntry("MULTIPART_ABORT", 1L)
                     .containsEntry("MULTIPART", 6L);
 
-            s3.resetCounts();
-            assertThat(s3.requestCounts().values()).allMatch(n -> n == 0L);
+            store.resetCounts();
+            assertThat(store.requestCounts().values()).allMatch(n -> n == 0L);
             client.listObjectsV2(b -> b.bucket("counted"));
-            assertThat(s3.requestCounts()).containsEntry("LIST", 1L).containsEntry("HEAD", 0L);
+            assertThat(store.requestCounts()).containsEntry("LIST", 1L).containsEntry("HEAD", 0L);
         }
     }
 
@@ -144,7 +149,10 @@ class EmbeddedS3Test {
             client.putObject(b -> b.bucket("kept").key("k"), RequestBody.fromString("v"));
         }
         s3.close();
-        s3 = EmbeddedS3.builder(storage).accessKey("tester").secretKey("s3cr3t-for-tests").build();
+        CountingBlobStore.Counted counted = CountingBlobStore.start(
+                EmbeddedS3.builder(storage).accessKey("tester").secretKey("s3cr3t-for-tests"));
+        s3 = counted.server();
+        store = counted.store();
         try (S3Client client = client("tester", "s3cr3t-for-tests")) {
             assertThat(client.getObjectAsBytes(b -> b.bucket("kept").key("k")).asUtf8String()).isEqualTo("v");
         }
@@ -154,7 +162,7 @@ class EmbeddedS3Test {
     void reportsEachStoredObjectOnceItIsReadable() {
         List<String> stored = new CopyOnWriteArrayList<>();
         try (S3Client client = client("tester", "s3cr3t-for-tests")) {
-            s3.onStored((bucket, key) -> {
+            store.onStored((bucket, key) -> {
                 assertThat(client.headObject(b -> b.bucket(bucket).key(key)).contentLength()).isPositive();
                 stored.add(bucket + "/" + key);
             });
@@ -173,7 +181,9 @@ class EmbeddedS3Test {
     @Test
     void inMemoryStoreServesObjectsAndLeavesTheStorageDirectoryUnused(@TempDir Path unused) throws Exception {
         Path storageDir = unused.resolve("never-created");
-        try (EmbeddedS3 memory = EmbeddedS3.builder(storageDir).inMemory(true).secretKey("s3cr3t-for-tests").build();
+        CountingBlobStore.Counted counted = CountingBlobStore.start(
+                EmbeddedS3.builder(storageDir).inMemory(true).secretKey("s3cr3t-for-tests"));
+        try (EmbeddedS3 memory = counted.server();
              S3Client client = S3ClientFactory.create(new S3ClientSettings(memory.endpoint(), memory.region(),
                      StaticCredentialsProvider.create(AwsBasicCredentials.create(memory.accessKey(), "s3cr3t-for-tests")), 2))) {
             client.createBucket(b -> b.bucket("mem"));
@@ -182,7 +192,7 @@ class EmbeddedS3Test {
             assertThat(client.getObjectAsBytes(b -> b.bucket("mem").key("dir/k")).asUtf8String()).isEqualTo("in memory");
             assertThat(client.listObjectsV2(b -> b.bucket("mem")).contents()).extracting(o -> o.key())
                     .containsExactly("dir/k");
-            assertThat(memory.requestCounts()).containsEntry("PUT", 1L).containsEntry("LIST", 1L);
+            assertThat(counted.store().requestCounts()).containsEntry("PUT", 1L).containsEntry("LIST", 1L);
         }
         assertThat(storageDir).doesNotExist();
     }

@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.autosync.testing.CountingBlobStore;
 import org.autosync.testing.S3Fixture;
 import org.autosync.embedded.EmbeddedS3;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,6 +42,7 @@ class FaultsJarIT {
     @RegisterExtension
     static final S3Fixture fixture = new S3Fixture();
     private static final EmbeddedS3 s3 = fixture.server;
+    private static final CountingBlobStore store = fixture.store;
     private static final S3Client client = fixture.client;
 
     @TempDir
@@ -58,7 +60,7 @@ class FaultsJarIT {
 
     @AfterEach
     void fullSpeed() {
-        s3.partDelay(Duration.ZERO);
+        store.partDelay(Duration.ZERO);
     }
 
     private JarProcess autosync() {
@@ -108,15 +110,15 @@ class FaultsJarIT {
     }
 
     private long parts() {
-        return s3.requestCounts().get(EmbeddedS3.MULTIPART_PART);
+        return store.requestCounts().get(CountingBlobStore.MULTIPART_PART);
     }
 
     @Test
     void killDashNineMidMultipartThenRestartConvergesWithNoLeftoverUploads() throws Exception {
         String md5 = bigFile();
         client.createBucket(r -> r.bucket(bucket));
-        s3.resetCounts();
-        s3.partDelay(Duration.ofMillis(400)); // 13 parts, 4 at a time: about 2 s in all
+        store.resetCounts();
+        store.partDelay(Duration.ofMillis(400)); // 13 parts, 4 at a time: about 2 s in all
         JarProcess.Running first = autosync().start(args("--once"));
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> parts() >= 2);
@@ -129,21 +131,21 @@ class FaultsJarIT {
         assertThat(incompleteUploads()).as("the kill left an incomplete upload behind").hasSize(1);
         assertThat(client.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
 
-        s3.partDelay(Duration.ZERO);
-        s3.resetCounts();
+        store.partDelay(Duration.ZERO);
+        store.resetCounts();
         JarProcess.Result second = autosync().run(args("--once"));
 
         assertThat(second.exitCode()).as(second.toString()).isZero();
         assertThat(second.stderr()).contains("aborted 1 incomplete multipart upload(s) left by an earlier run");
         assertThat(second.stdout()).contains("uploaded 1 files / " + ((long) BIG_MIB << 20) + " bytes");
-        assertThat(s3.requestCounts().get(EmbeddedS3.MULTIPART_ABORT)).isEqualTo(1);
+        assertThat(store.requestCounts().get(CountingBlobStore.MULTIPART_ABORT)).isEqualTo(1);
         assertThat(incompleteUploads()).isEmpty();
         assertThat(objectMd5("src/big.bin")).isEqualTo(md5);
 
-        s3.resetCounts();
+        store.resetCounts();
         JarProcess.Result third = autosync().run(args("--once"));
         assertThat(third.stdout()).as(third.toString()).contains("uploaded 0 files");
-        assertThat(s3.requestCounts().get(EmbeddedS3.MULTIPART_ABORT)).as("a clean start aborts nothing").isZero();
+        assertThat(store.requestCounts().get(CountingBlobStore.MULTIPART_ABORT)).as("a clean start aborts nothing").isZero();
         System.out.printf("kill -9: killed after %d part request(s); restart: %s%n", partsBeforeKill, second.stdout().trim());
     }
 
@@ -152,8 +154,8 @@ class FaultsJarIT {
         String md5 = bigFile();
         Files.writeString(work.resolve("src/small.txt"), "small");
         client.createBucket(r -> r.bucket(bucket));
-        s3.resetCounts();
-        s3.partDelay(Duration.ofMillis(400));
+        store.resetCounts();
+        store.partDelay(Duration.ofMillis(400));
         JarProcess.Running running = autosync().start(args("--interval=200ms", "--shutdown_timeout=20s"));
         JarProcess.Result stopped;
         long stopMillis;
@@ -174,13 +176,13 @@ class FaultsJarIT {
         // the upload in flight was finished within the timeout: the object is complete
         assertThat(objectMd5("src/big.bin")).isEqualTo(md5);
 
-        s3.partDelay(Duration.ZERO);
-        s3.resetCounts();
+        store.partDelay(Duration.ZERO);
+        store.resetCounts();
         JarProcess.Result restart = autosync().run(args("--once"));
         assertThat(restart.exitCode()).as(restart.toString()).isZero();
         assertThat(restart.stdout()).as("the state recorded the finished upload: a restart is a no-op")
                 .contains("uploaded 0 files / 0 bytes, deleted 0, unchanged 2, failed 0");
-        assertThat(s3.requestCounts().get(EmbeddedS3.MULTIPART)).isZero();
+        assertThat(store.requestCounts().get(CountingBlobStore.MULTIPART)).isZero();
         System.out.printf("SIGTERM: exit %d after %d ms; restart: %s%n", stopped.exitCode(), stopMillis,
                 restart.stdout().trim());
     }
@@ -189,8 +191,8 @@ class FaultsJarIT {
     void sigtermWithAShortTimeoutAbortsTheUploadInFlightAndExitsZero() throws Exception {
         String md5 = bigFile();
         client.createBucket(r -> r.bucket(bucket));
-        s3.resetCounts();
-        s3.partDelay(Duration.ofSeconds(3)); // 13 parts, 4 at a time: about 12 s, longer than the timeout
+        store.resetCounts();
+        store.partDelay(Duration.ofSeconds(3)); // 13 parts, 4 at a time: about 12 s, longer than the timeout
         JarProcess.Running running = autosync().start(args("--interval=200ms", "--shutdown_timeout=2s"));
         JarProcess.Result stopped;
         long stopMillis;
@@ -206,15 +208,15 @@ class FaultsJarIT {
         }
         assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
         assertThat(incompleteUploads()).as("the upload in flight was aborted").isEmpty();
-        assertThat(s3.requestCounts().get(EmbeddedS3.MULTIPART_ABORT)).isEqualTo(1);
+        assertThat(store.requestCounts().get(CountingBlobStore.MULTIPART_ABORT)).isEqualTo(1);
 
-        s3.partDelay(Duration.ZERO);
+        store.partDelay(Duration.ZERO);
         JarProcess.Result restart = autosync().run(args("--once"));
         assertThat(restart.exitCode()).as(restart.toString()).isZero();
         assertThat(restart.stdout()).contains("uploaded 1 files");
         assertThat(objectMd5("src/big.bin")).isEqualTo(md5);
         System.out.printf("SIGTERM, 2 s timeout: exit %d after %d ms, %s%n", stopped.exitCode(), stopMillis,
-                s3.requestCounts());
+                store.requestCounts());
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.autosync.testing.CountingBlobStore;
 import org.autosync.testing.S3Fixture;
 import org.autosync.embedded.EmbeddedS3;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,6 +35,7 @@ class MirrorJarIT {
     @RegisterExtension
     static final S3Fixture fixture = new S3Fixture();
     private static final EmbeddedS3 s3 = fixture.server;
+    private static final CountingBlobStore store = fixture.store;
     private static final S3Client client = fixture.client;
 
     @TempDir
@@ -185,17 +187,17 @@ class MirrorJarIT {
             write(src.resolve("d" + (i % 10) + "/f" + i), "content " + i);
         }
         assertThat(once("--source_prefix=" + work, "src").exitCode()).isZero();
-        s3.resetCounts();
+        store.resetCounts();
 
         JarProcess.Result result = once("--source_prefix=" + work, "src");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).contains("uploaded 0 files / 0 bytes, deleted 0, unchanged 2500");
-        Map<String, Long> counts = s3.requestCounts();
-        assertThat(counts.getOrDefault(EmbeddedS3.LIST, 0L)).isBetween(1L, 3L);
-        assertThat(counts.getOrDefault(EmbeddedS3.HEAD, 0L)).isZero();
-        assertThat(counts.getOrDefault(EmbeddedS3.PUT, 0L)).isZero();
-        assertThat(counts.getOrDefault(EmbeddedS3.DELETE, 0L)).isZero();
+        Map<String, Long> counts = store.requestCounts();
+        assertThat(counts.getOrDefault(CountingBlobStore.LIST, 0L)).isBetween(1L, 3L);
+        assertThat(counts.getOrDefault(CountingBlobStore.HEAD, 0L)).isZero();
+        assertThat(counts.getOrDefault(CountingBlobStore.PUT, 0L)).isZero();
+        assertThat(counts.getOrDefault(CountingBlobStore.DELETE, 0L)).isZero();
     }
 
     @Test
@@ -203,14 +205,14 @@ class MirrorJarIT {
         Path src = tree();
         assertThat(once("--source_prefix=" + work, "src").exitCode()).isZero();
         Path freshState = Files.createDirectories(work.resolve("other-state"));
-        s3.resetCounts();
+        store.resetCounts();
 
         JarProcess.Result result = autosync().run("--once", "--endpoint=" + s3.endpoint(),
                 "--target_container=" + bucket, "--state_dir=" + freshState, "--source_prefix=" + work, "src");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).contains("uploaded 0 files / 0 bytes, deleted 0, unchanged 5");
-        assertThat(s3.requestCounts().getOrDefault(EmbeddedS3.PUT, 0L)).isZero();
+        assertThat(store.requestCounts().getOrDefault(CountingBlobStore.PUT, 0L)).isZero();
     }
 
     @Test
@@ -267,15 +269,15 @@ class MirrorJarIT {
                 out.write(block);
             }
         }
-        s3.resetCounts();
+        store.resetCounts();
 
         JarProcess.Result result = autosync().jvm("-Xmx64m").run("--once", "--endpoint=" + s3.endpoint(),
                 "--target_container=" + bucket, "--state_dir=" + stateDir, "--source_prefix=" + work,
                 "--multipart_threshold=16M", "--part_size=8M", "src");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(s3.requestCounts().getOrDefault(EmbeddedS3.MULTIPART_PART, 0L)).isEqualTo(13L);
-        assertThat(s3.maxConcurrentParts()).isGreaterThan(1);
+        assertThat(store.requestCounts().getOrDefault(CountingBlobStore.MULTIPART_PART, 0L)).isEqualTo(13L);
+        assertThat(store.maxConcurrentParts()).isGreaterThan(1);
         HeadObjectResponse head = client.headObject(r -> r.bucket(bucket).key("src/big.bin"));
         assertThat(head.contentLength()).isEqualTo(100L << 20);
         assertThat(head.metadata()).containsKey("mtime");
@@ -546,13 +548,13 @@ class MirrorJarIT {
     void onceWaitsForAFileThatIsStillSettling() throws Exception {
         Path src = tree();
         Path fresh = write(src.resolve("fresh.txt"), "just written");
-        s3.resetCounts();
+        store.resetCounts();
         // touch the file until the pass starts: its first request to the server comes right after the
         // walk read the source directory, so the walk sees a file touched at most ~50 ms earlier
         AtomicBoolean touching = new AtomicBoolean(true);
         Thread toucher = new Thread(() -> {
             try {
-                while (touching.get() && s3.requestCounts().values().stream().allMatch(n -> n == 0)) {
+                while (touching.get() && store.requestCounts().values().stream().allMatch(n -> n == 0)) {
                     Files.setLastModifiedTime(fresh, FileTime.fromMillis(System.currentTimeMillis()));
                     Thread.sleep(50);
                 }

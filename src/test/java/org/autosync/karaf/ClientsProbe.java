@@ -8,7 +8,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.autosync.routes.AutosyncJobs;
 import org.autosync.routes.JobTemplate;
 import org.autosync.targets.RemoteListing;
-import org.autosync.targets.TargetFactory;
+import org.autosync.targets.open.TargetFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 

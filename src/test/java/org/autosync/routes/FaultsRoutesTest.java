@@ -18,8 +18,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.autosync.testing.CountingBlobStore;
 import org.autosync.testing.S3Fixture;
-import org.autosync.embedded.EmbeddedS3;
 import org.autosync.job.JobHealth;
 import org.autosync.job.MirrorJob;
 import org.autosync.safety.DeletePolicy;
@@ -55,7 +55,7 @@ class FaultsRoutesTest {
     @AfterEach
     void stopContext() throws Exception {
         s3.server.restart(); // in case a test left it stopped
-        s3.server.partDelay(Duration.ZERO);
+        s3.store.partDelay(Duration.ZERO);
         if (context != null) {
             context.close();
         }
@@ -113,11 +113,11 @@ class FaultsRoutesTest {
         long failedDuringOutage = job.stats().snapshot().failed() - failedBefore;
 
         s3.server.restart();
-        s3.server.resetCounts();
+        s3.store.resetCounts();
         // (the file route may already be re-uploading the changed f0 now that the server is back)
         Map<String, String> afterOutage = s3.contents(bucket);
         assertThat(afterOutage).as("nothing deleted during the outage").containsKeys("m/f1.txt", "m/f2.txt", "m/f3.txt");
-        s3.server.resetCounts();
+        s3.store.resetCounts();
 
         template.requestBody(MirrorRouteTemplates.reconcileUri(job.id()), (Object) null);
         await().atMost(Duration.ofSeconds(30)).until(() -> s3.contents(bucket).equals(tree()));
@@ -125,7 +125,7 @@ class FaultsRoutesTest {
                 .containsEntry("m/f0.txt", "changed during the outage").doesNotContainKeys("m/f1.txt");
         assertThat(job.health().status()).isEqualTo(JobHealth.Status.HEALTHY);
         System.out.printf("outage: %d upload(s) failed during the outage; after recovery %s%n",
-                failedDuringOutage, s3.server.requestCounts());
+                failedDuringOutage, s3.store.requestCounts());
     }
 
     @Test
@@ -135,7 +135,7 @@ class FaultsRoutesTest {
         bucket = S3Fixture.uniqueBucket("vanish");
         MirrorJob job = start(new S3Actor(s3.client, bucket, S3ActorSettings.defaults()), false);
         template.requestBody(MirrorRouteTemplates.reconcileUri(job.id()), (Object) null);
-        s3.server.resetCounts();
+        s3.store.resetCounts();
 
         // what a pass sends for a file its walk saw, which is gone by the time the upload starts
         Exchange done = template.send(MirrorRouteTemplates.uploadUri(job.id()), e -> {
@@ -149,7 +149,7 @@ class FaultsRoutesTest {
         assertThat(done.getException()).isNull();
         assertThat(job.stats().snapshot().vanished()).isEqualTo(1);
         assertThat(job.stats().snapshot().failed()).isZero();
-        assertThat(s3.server.requestCounts().get(EmbeddedS3.PUT)).isZero();
+        assertThat(s3.store.requestCounts().get(CountingBlobStore.PUT)).isZero();
         assertThat(job.stats().snapshot().toString()).endsWith("failed 0, vanished 1");
     }
 
@@ -164,10 +164,10 @@ class FaultsRoutesTest {
         S3Actor actor = new S3Actor(s3.client, bucket, S3ActorSettings.defaults()
                 .withMultipart(5 << 20, 5 << 20).withPartConcurrency(1));
         MirrorJob job = start(actor, false);
-        s3.server.resetCounts();
-        s3.server.partDelay(Duration.ofMillis(300));
+        s3.store.resetCounts();
+        s3.store.partDelay(Duration.ofMillis(300));
         Thread deleter = new Thread(() -> {
-            await().atMost(Duration.ofSeconds(30)).until(() -> s3.server.requestCounts().get(EmbeddedS3.MULTIPART_PART) >= 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> s3.store.requestCounts().get(CountingBlobStore.MULTIPART_PART) >= 1);
             try {
                 Files.delete(big);
             } catch (IOException e) {
@@ -181,10 +181,10 @@ class FaultsRoutesTest {
 
         assertThat(job.stats().snapshot().vanished()).isEqualTo(1);
         assertThat(job.stats().snapshot().failed()).isZero();
-        assertThat(s3.server.requestCounts().get(EmbeddedS3.MULTIPART_ABORT)).isEqualTo(1);
+        assertThat(s3.store.requestCounts().get(CountingBlobStore.MULTIPART_ABORT)).isEqualTo(1);
         assertThat(s3.client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
         assertThat(s3.contents(bucket)).isEmpty();
-        System.out.printf("vanished mid-multipart: %s%n", s3.server.requestCounts());
+        System.out.printf("vanished mid-multipart: %s%n", s3.store.requestCounts());
     }
 
     @Test
@@ -227,16 +227,16 @@ class FaultsRoutesTest {
 
         MvStoreSyncState reopened = new MvStoreSyncState(work.resolve("journal.mv.db"));
         reopened.start();
-        s3.server.resetCounts();
+        s3.store.resetCounts();
         S3Actor actor = new S3Actor(s3.client, bucket, S3ActorSettings.defaults().withMultipart(5 << 20, 5 << 20));
         actor.useJournal(reopened);
-        assertThat(s3.server.requestCounts().get(EmbeddedS3.MULTIPART_ABORT)).isEqualTo(1);
+        assertThat(s3.store.requestCounts().get(CountingBlobStore.MULTIPART_ABORT)).isEqualTo(1);
         assertThat(reopened.pending()).isEmpty();
         assertThat(s3.client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
 
-        s3.server.resetCounts();
+        s3.store.resetCounts();
         actor.useJournal(reopened);
-        assertThat(s3.server.requestCounts()).as("a clean start sends no request")
+        assertThat(s3.store.requestCounts()).as("a clean start sends no request")
                 .allSatisfy((type, n) -> assertThat(n).isZero());
         Path big = Files.write(work.resolve("big.bin"), new byte[6 << 20]);
         actor.upload(new Upload("m/big.bin", big, 6 << 20, 0L, null, Map.of()));

@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.autosync.testing.CountingBlobStore;
 import org.autosync.testing.S3Fixture;
-import org.autosync.embedded.EmbeddedS3;
 import org.autosync.job.MirrorJob;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
@@ -144,13 +144,13 @@ class HalfWrittenFilesTest extends CamelTestSupport {
                     }
                 }));
         context.start();
-        s3.server.resetCounts();
+        s3.store.resetCounts();
 
         template.requestBody(MirrorRouteTemplates.reconcileUri(job.id()), (Object) null);
 
         assertThat(appended).isTrue();
         assertThat(new String(object(bucket, "report.csv"))).isEqualTo("a,b\n1,2\n3,4\n");
-        assertThat(s3.server.requestCounts().get(EmbeddedS3.PUT)).as("PUTs").isEqualTo(2L);
+        assertThat(s3.store.requestCounts().get(CountingBlobStore.PUT)).as("PUTs").isEqualTo(2L);
         assertThat(job.stats().snapshot().uploadedFiles()).isEqualTo(1);
         assertThat(job.stats().snapshot().uploadedBytes()).isEqualTo(12);
         assertThat(job.stats().snapshot().failed()).isZero();

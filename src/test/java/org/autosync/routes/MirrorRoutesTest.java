@@ -12,8 +12,8 @@ import java.util.Map;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.autosync.testing.CountingBlobStore;
 import org.autosync.testing.S3Fixture;
-import org.autosync.embedded.EmbeddedS3;
 import org.autosync.job.MirrorJob;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
@@ -96,12 +96,12 @@ class MirrorRoutesTest extends CamelTestSupport {
         await().atMost(Duration.ofSeconds(20)).until(() -> s3.contents(bucket).containsKey("mirror/existing.txt"));
         await().atMost(Duration.ofSeconds(10)).until(() -> context.getRouteController()
                 .getRouteStatus(MirrorRouteTemplates.routeId(MirrorRouteTemplates.SCAN, job.id())).isStarted());
-        s3.server.resetCounts();
+        s3.store.resetCounts();
 
         Thread.sleep(1500); // several 200 ms re-scans of an unchanged tree
 
-        assertThat(s3.server.requestCounts()).allSatisfy((type, count) -> assertThat(count).as(type).isZero());
-        assertThat(s3.server.requestCounts()).containsKey(EmbeddedS3.LIST);
+        assertThat(s3.store.requestCounts()).allSatisfy((type, count) -> assertThat(count).as(type).isZero());
+        assertThat(s3.store.requestCounts()).containsKey(CountingBlobStore.LIST);
     }
 
     @Test

@@ -49,5 +49,7 @@ class TargetUriTest {
         assertThatThrownBy(() -> TargetUri.parse("s3://b?auth_url=x")).hasMessageContaining("unknown parameter 'auth_url'");
         assertThatThrownBy(() -> TargetUri.parse("s3://b?access_key_env=K")).hasMessageContaining("go together");
         assertThatThrownBy(() -> TargetUri.parse("s3://b?region=")).hasMessageContaining("has no value");
+        assertThatThrownBy(() -> TargetUri.parse("s3://b?region")).hasMessageContaining("has no value");
+        assertThatThrownBy(() -> TargetUri.parse("s3://b?region=a&region=b")).hasMessageContaining("given twice");
     }
 }

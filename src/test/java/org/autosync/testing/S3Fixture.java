@@ -20,7 +20,7 @@ import org.autosync.local.SourceFilter;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.state.MvStoreSyncState;
 import org.autosync.targets.Actor;
-import org.autosync.targets.TargetFactory;
+import org.autosync.targets.open.TargetFactory;
 import org.autosync.targets.s3.S3Actor;
 import org.autosync.targets.s3.S3ActorSettings;
 import org.autosync.targets.s3.S3ClientFactory;
@@ -43,6 +43,8 @@ public final class S3Fixture implements AutoCloseable, AfterAllCallback {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     public final EmbeddedS3 server;
+    /** The server's store, counting requests (and able to slow parts down). */
+    public final CountingBlobStore store;
     public final S3Client client;
     private final Path ownStorage;
 
@@ -58,7 +60,9 @@ public final class S3Fixture implements AutoCloseable, AfterAllCallback {
 
     private S3Fixture(Path storage, boolean owned) {
         ownStorage = owned ? storage : null;
-        server = EmbeddedS3.start(storage);
+        CountingBlobStore.Counted counted = CountingBlobStore.start(EmbeddedS3.builder(storage));
+        server = counted.server();
+        store = counted.store();
         client = S3ClientFactory.create(new S3ClientSettings(server.endpoint(), server.region(),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(server.accessKey(), server.secretKey())), 8));
     }

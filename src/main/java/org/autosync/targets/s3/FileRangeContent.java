@@ -2,12 +2,19 @@ package org.autosync.targets.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+
+import org.autosync.errors.Causes;
+import org.autosync.targets.FileChangedException;
+import org.autosync.targets.Upload;
 
 import software.amazon.awssdk.http.ContentStreamProvider;
 
@@ -16,7 +23,8 @@ import software.amazon.awssdk.http.ContentStreamProvider;
  * signing reads it once to hash it, a retry reads it again): every {@link #newStream()} opens a fresh
  * channel at the offset. Nothing is buffered beyond the caller's read buffer, so heap use does not
  * depend on the file size. A stream that meets the end of the file before {@code length} bytes
- * fails with {@link FileChangedException}.
+ * fails with {@link FileChangedException}; {@link #readFailure} finds that (or another failed read) again in
+ * what the SDK made of it.
  */
 final class FileRangeContent implements ContentStreamProvider, AutoCloseable {
 
@@ -39,8 +47,33 @@ final class FileRangeContent implements ContentStreamProvider, AutoCloseable {
             opened.add(channel);
             return new RangeStream(channel, offset, length, file);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + file, e);
+            throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    /** Throws {@link FileChangedException} when the file is no longer {@link Upload#size()} bytes long. */
+    static void requireUnchangedSize(Upload upload) throws IOException {
+        long now = Files.size(upload.file());
+        if (now != upload.size()) {
+            throw new FileChangedException(upload.file(), "size " + now + ", expected " + upload.size());
+        }
+    }
+
+    /**
+     * The IOException the SDK wrapped while sending a file range (the file changed or could not be read), to
+     * throw instead of {@code e}; else rethrows {@code e}.
+     */
+    static IOException readFailure(RuntimeException e) {
+        Optional<FileChangedException> changed = Causes.find(FileChangedException.class, e);
+        if (changed.isPresent()) {
+            FileChangedException fc = changed.get();
+            return new FileChangedException(fc.file(), fc.getMessage().replaceFirst("^.*\\((.*)\\)$", "$1"));
+        }
+        Optional<UncheckedIOException> unreadable = Causes.find(UncheckedIOException.class, e).filter(u -> u.getCause() != null);
+        if (unreadable.isPresent()) {
+            return unreadable.get().getCause();
+        }
+        throw e;
     }
 
     @Override

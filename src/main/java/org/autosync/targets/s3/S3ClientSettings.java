@@ -3,7 +3,6 @@ package org.autosync.targets.s3;
 import java.net.URI;
 import java.util.Map;
 
-import org.autosync.targets.TargetUri;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -41,14 +40,15 @@ public record S3ClientSettings(URI endpoint, String region, AwsCredentialsProvid
     }
 
     /**
-     * The credentials an {@code s3://} target names: {@code access_key_env}/{@code secret_key_env} or {@code profile};
-     * null for "not given". Here rather than in {@link org.autosync.targets.TargetFactory}, which Swift jobs use too: a class whose code
-     * builds SDK credentials cannot even be loaded without the AWS SDK, which the bundle imports optionally.
+     * The credentials the parameters of an {@code s3://} target name: {@code access_key_env}/{@code secret_key_env}
+     * or {@code profile}; null for "not given". Here rather than in {@code TargetFactory}, which Swift jobs use too:
+     * a class whose code builds SDK credentials cannot even be loaded without the AWS SDK, which the bundle imports
+     * optionally.
      */
-    public static AwsCredentialsProvider credentials(TargetUri uri, Map<String, String> env) {
-        String accessVar = uri.params().get("access_key_env");
+    public static AwsCredentialsProvider credentials(Map<String, String> params, Map<String, String> env) {
+        String accessVar = params.get("access_key_env");
         if (accessVar != null) {
-            String secretVar = uri.params().get("secret_key_env");
+            String secretVar = params.get("secret_key_env");
             String access = env.get(accessVar);
             String secret = env.get(secretVar);
             if (access == null || access.isBlank() || secret == null || secret.isBlank()) {
@@ -57,7 +57,7 @@ public record S3ClientSettings(URI endpoint, String region, AwsCredentialsProvid
             }
             return StaticCredentialsProvider.create(AwsBasicCredentials.create(access, secret));
         }
-        String profile = uri.params().get("profile");
+        String profile = params.get("profile");
         return profile != null ? ProfileCredentialsProvider.create(profile) : null;
     }
 

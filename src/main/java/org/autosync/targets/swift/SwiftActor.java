@@ -3,13 +3,8 @@ package org.autosync.targets.swift;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,14 +19,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.autosync.targets.Actor;
 import org.autosync.targets.RemoteListing;
 import org.autosync.targets.RemoteObject;
 import org.autosync.targets.Upload;
-import org.autosync.targets.s3.FileChangedException;
-import org.autosync.targets.s3.S3Mtime;
+import org.autosync.targets.FileChangedException;
+import org.autosync.targets.StoredMtime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,17 +40,16 @@ import org.slf4j.LoggerFactory;
  *       listing (unless {@link SwiftSettings#createContainerIfMissing()} is off).</li>
  *   <li><b>Upload</b>: streamed from the file with {@code ETag} = its MD5 (computed in a first streaming read;
  *       Swift verifies it and answers 422 on a mismatch, e.g. when the file changed in between) and the
- *       source mtime as {@code X-Object-Meta-Mtime} in rclone's format ({@link S3Mtime}). Files above the
+ *       source mtime as {@code X-Object-Meta-Mtime} in rclone's format ({@link StoredMtime}). Files above the
  *       large-object threshold (default: the cluster's {@code max_file_size} from {@code GET /info}) become
  *       Static Large Objects: segments, each with its own MD5, go one after another into
  *       {@code <container>_segments} as {@code <key>/slo/<upload id>/<8-digit index>} (the convention of
  *       python-swiftclient and rclone: the mirrored container's listing stays clean), then the manifest is
  *       PUT with the metadata. Segments of a replaced or deleted SLO are removed afterwards.</li>
- *   <li><b>Delete</b>: bulk delete ({@code POST ?bulk-delete}) when {@code /info} offers it, else one DELETE
- *       per key; a missing key is not an error; per-key errors come back as {@link DeleteFailure}s.</li>
+ *   <li><b>Delete</b>: {@link SwiftDeletes}, with the segments of deleted large objects.</li>
  * </ul>
  *
- * <p>Thread-safe.
+ * <p>What failures mean is {@link SwiftFailures}'. Thread-safe.
  */
 public final class SwiftActor implements Actor {
 
@@ -67,19 +60,23 @@ public final class SwiftActor implements Actor {
 
     private final SwiftSettings settings;
     private final SwiftClient client;
+    private final SwiftFailures failures;
+    private final SwiftDeletes deletes;
     /** Whether the segments container is known to exist; null = not checked yet. */
     private volatile Boolean segmentsContainerExists;
 
     public SwiftActor(SwiftSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.client = new SwiftClient(settings);
+        this.failures = new SwiftFailures(settings);
+        this.deletes = new SwiftDeletes(client, failures);
     }
 
     public SwiftSettings settings() {
         return settings;
     }
 
-    /** Package-private access for tests (token invalidation, login count). */
+    /** Package-private: this package's tests read its logins and session. */
     SwiftClient client() {
         return client;
     }
@@ -141,7 +138,7 @@ public final class SwiftActor implements Actor {
         if (upload.metadata() != null) {
             upload.metadata().forEach((k, v) -> headers.put("X-Object-Meta-" + k, v));
         }
-        headers.put("X-Object-Meta-" + S3Mtime.KEY, S3Mtime.format(upload.mtimeMillis()));
+        headers.put("X-Object-Meta-" + StoredMtime.KEY, StoredMtime.format(upload.mtimeMillis()));
         return headers;
     }
 
@@ -193,7 +190,7 @@ public final class SwiftActor implements Actor {
                     () -> HttpRequest.BodyPublishers.ofByteArray(json));
         } catch (IOException | RuntimeException e) {
             if (!written.isEmpty()) {
-                List<DeleteFailure> left = deleteNames(segContainer, written);
+                List<DeleteFailure> left = deletes.delete(segContainer, written);
                 if (!left.isEmpty()) {
                     LOG.warn("{} segments of the failed upload of {} could not be removed from {}", left.size(),
                             upload.key(), segContainer);
@@ -295,7 +292,7 @@ public final class SwiftActor implements Actor {
                 });
             }
             if (!stale.isEmpty()) {
-                List<DeleteFailure> left = deleteNames(settings.segmentsContainer(), stale);
+                List<DeleteFailure> left = deletes.delete(settings.segmentsContainer(), stale);
                 LOG.debug("removed {} old segments of {}", stale.size() - left.size(), key);
             }
         } catch (IOException | RuntimeException e) {
@@ -316,7 +313,7 @@ public final class SwiftActor implements Actor {
         if (keys.isEmpty()) {
             return List.of();
         }
-        List<DeleteFailure> failures = deleteNames(settings.container(), keys);
+        List<DeleteFailure> failures = deletes.delete(settings.container(), keys);
         try {
             if (segmentsContainerExists()) {
                 Set<String> deleted = new HashSet<>(keys);
@@ -330,7 +327,7 @@ public final class SwiftActor implements Actor {
                     });
                 }
                 if (!orphans.isEmpty()) {
-                    List<DeleteFailure> left = deleteNames(settings.segmentsContainer(), orphans);
+                    List<DeleteFailure> left = deletes.delete(settings.segmentsContainer(), orphans);
                     if (!left.isEmpty()) {
                         LOG.warn("{} segments of deleted large objects could not be removed from {}: {}", left.size(),
                                 settings.segmentsContainer(), left.get(0).reason());
@@ -340,80 +337,6 @@ public final class SwiftActor implements Actor {
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not remove the segments of deleted large objects from {}: {}",
                     settings.segmentsContainer(), explain(e));
-        }
-        return failures;
-    }
-
-    private List<DeleteFailure> deleteNames(String container, List<String> names) {
-        List<DeleteFailure> failures = new ArrayList<>();
-        SwiftClient.Capabilities caps;
-        try {
-            caps = client.capabilities();
-        } catch (IOException e) {
-            names.forEach(k -> failures.add(new DeleteFailure(k, explain(e))));
-            return failures;
-        }
-        if (caps.bulkDelete()) {
-            int batch = Math.min(caps.maxDeletesPerRequest(), 10_000);
-            for (int i = 0; i < names.size(); i += batch) {
-                failures.addAll(bulkDelete(container, names.subList(i, Math.min(names.size(), i + batch))));
-            }
-        } else {
-            for (String name : names) {
-                try {
-                    HttpResponse<String> r = client.send("DELETE", SwiftClient.encodePath(container, name), null,
-                            Map.of(), null, HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() / 100 != 2 && r.statusCode() != 404) {
-                        failures.add(new DeleteFailure(name, new SwiftException(r.statusCode(), "DELETE " + name,
-                                r.body()).getMessage()));
-                    }
-                } catch (IOException e) {
-                    failures.add(new DeleteFailure(name, explain(e)));
-                }
-            }
-        }
-        return failures;
-    }
-
-    private List<DeleteFailure> bulkDelete(String container, List<String> names) {
-        Map<String, String> byPath = new LinkedHashMap<>();
-        StringBuilder body = new StringBuilder();
-        for (String name : names) {
-            String path = SwiftClient.encodePath(container, name);
-            byPath.put(path, name);
-            body.append(path).append('\n');
-        }
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        List<DeleteFailure> failures = new ArrayList<>();
-        try {
-            HttpResponse<String> r = client.send("POST", "", "bulk-delete",
-                    Map.of("Content-Type", "text/plain", "Accept", "application/json"),
-                    () -> HttpRequest.BodyPublishers.ofByteArray(bytes), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                String reason = new SwiftException(r.statusCode(), "bulk delete", r.body()).getMessage();
-                names.forEach(k -> failures.add(new DeleteFailure(k, reason)));
-                return failures;
-            }
-            JsonNode result = SwiftClient.JSON.readTree(r.body());
-            Set<String> reported = new HashSet<>();
-            for (JsonNode error : result.path("Errors")) {
-                String path = error.path(0).asText();
-                String key = byPath.getOrDefault(path, byPath.get(SwiftClient.encodePath(container,
-                        java.net.URLDecoder.decode(path.substring(Math.min(path.length(), container.length() + 2))
-                                .replace("+", "%2B"), StandardCharsets.UTF_8))));
-                String k = key != null ? key : path;
-                if (reported.add(k)) {
-                    failures.add(new DeleteFailure(k, "Swift bulk delete: " + error.path(1).asText()));
-                }
-            }
-            String status = result.path("Response Status").asText("");
-            if (failures.isEmpty() && !status.isEmpty() && !status.startsWith("2")) {
-                String reason = "Swift bulk delete answered " + status + ": " + result.path("Response Body").asText("");
-                names.forEach(k -> failures.add(new DeleteFailure(k, reason)));
-            }
-        } catch (IOException e) {
-            String reason = explain(e);
-            names.forEach(k -> failures.add(new DeleteFailure(k, reason)));
         }
         return failures;
     }
@@ -448,7 +371,7 @@ public final class SwiftActor implements Actor {
             if (r.statusCode() / 100 != 2) {
                 throw new SwiftException(r.statusCode(), "HEAD " + key, null);
             }
-            return r.headers().firstValue("X-Object-Meta-" + S3Mtime.KEY).flatMap(S3Mtime::parseMillis);
+            return r.headers().firstValue("X-Object-Meta-" + StoredMtime.KEY).flatMap(StoredMtime::parseMillis);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -458,48 +381,12 @@ public final class SwiftActor implements Actor {
 
     @Override
     public String explain(Throwable failure) {
-        Throwable t = unwrap(failure);
-        if (t instanceof SwiftAuthException) {
-            return t.getMessage();
-        }
-        if (isUnreachable(t)) {
-            return "cannot reach the Swift endpoint " + settings.authUrl() + ": " + (t.getMessage() != null
-                    ? t.getMessage() : t.getClass().getSimpleName());
-        }
-        if (t instanceof SwiftException se && se.status() == 403) {
-            return "Swift refused access for user '" + settings.user() + "' (403): " + se.getMessage();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
+        return failures.explain(failure);
     }
 
     @Override
     public boolean isConfigurationError(Throwable failure) {
-        Throwable t = unwrap(failure);
-        return t instanceof SwiftAuthException || isUnreachable(t)
-                || t instanceof SwiftException se && se.status() == 403;
-    }
-
-    private static boolean isUnreachable(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ConnectException || c instanceof UnknownHostException || c instanceof NoRouteToHostException
-                    || c instanceof HttpConnectTimeoutException) {
-                return true;
-            }
-            if (c.getCause() == c) {
-                break;
-            }
-        }
-        return false;
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable t = failure;
-        while ((t instanceof UncheckedIOException || t instanceof java.util.concurrent.CompletionException
-                || t.getClass().getName().startsWith("org.apache.camel.") && t.getCause() != null)
-                && t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
+        return failures.isConfigurationError(failure);
     }
 
     @Override

@@ -66,12 +66,6 @@ abstract class SwiftAuth {
         return logins;
     }
 
-    /** Test hook: replace the token with one the server does not know. */
-    synchronized void forgetTokenForTest() throws IOException {
-        Session s = session();
-        current = new Session("AUTH_tk_invalidated_by_test", s.storageUrl(), s.expires());
-    }
-
     private Session countedLogin() throws IOException {
         Session s = login();
         logins++;

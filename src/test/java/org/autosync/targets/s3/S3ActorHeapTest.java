@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.autosync.embedded.EmbeddedS3;
+import org.autosync.testing.CountingBlobStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +29,8 @@ class S3ActorHeapTest {
                 out.write(chunk);
             }
         }
-        try (EmbeddedS3 s3 = EmbeddedS3.start(storage)) {
+        CountingBlobStore.Counted counted = CountingBlobStore.start(EmbeddedS3.builder(storage));
+        try (EmbeddedS3 s3 = counted.server()) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process child = new ProcessBuilder(List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
                     UploadInSmallHeapMain.class.getName(), s3.endpoint().toString(), s3.accessKey(), s3.secretKey(),
@@ -40,7 +42,7 @@ class S3ActorHeapTest {
             String log = Files.readString(work.resolve("child.log"), StandardCharsets.UTF_8);
             assertThat(child.exitValue()).as(log).isZero();
             assertThat(log).contains("ETAG ").doesNotContain("OutOfMemoryError");
-            assertThat(s3.requestCounts()).containsEntry("MULTIPART_PART", 7L).containsEntry("MULTIPART_COMPLETE", 1L);
+            assertThat(counted.store().requestCounts()).containsEntry("MULTIPART_PART", 7L).containsEntry("MULTIPART_COMPLETE", 1L);
         }
     }
 }

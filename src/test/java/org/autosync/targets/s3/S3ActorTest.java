@@ -22,9 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.autosync.embedded.EmbeddedS3;
 import org.autosync.targets.Actor.DeleteFailure;
+import org.autosync.targets.FileChangedException;
 import org.autosync.targets.RemoteListing;
 import org.autosync.targets.RemoteObject;
 import org.autosync.targets.Upload;
+import org.autosync.testing.CountingBlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +51,7 @@ class S3ActorTest {
     static Path storage;
 
     static EmbeddedS3 s3;
+    static CountingBlobStore store;
     static S3Client client;
 
     @TempDir
@@ -59,7 +62,9 @@ class S3ActorTest {
 
     @BeforeAll
     static void startServer() {
-        s3 = EmbeddedS3.start(storage);
+        CountingBlobStore.Counted counted = CountingBlobStore.start(EmbeddedS3.builder(storage));
+        s3 = counted.server();
+        store = counted.store();
         client = S3ClientFactory.create(settings(s3.accessKey(), s3.secretKey(), s3.endpoint()));
     }
 
@@ -80,7 +85,7 @@ class S3ActorTest {
                 .replaceAll("[^a-z0-9]", "");
         bucket = "b-" + name.substring(0, Math.min(20, name.length())) + "-" + Long.toHexString(System.nanoTime());
         actor = new S3Actor(client, bucket, S3ActorSettings.defaults());
-        s3.resetCounts();
+        store.resetCounts();
     }
 
     @AfterEach
@@ -92,7 +97,7 @@ class S3ActorTest {
 
     void createBucket() {
         client.createBucket(b -> b.bucket(bucket));
-        s3.resetCounts();
+        store.resetCounts();
     }
 
     void putAll(List<String> keys) throws Exception {
@@ -109,7 +114,7 @@ class S3ActorTest {
         } finally {
             pool.shutdown();
         }
-        s3.resetCounts();
+        store.resetCounts();
     }
 
     List<RemoteObject> listAll(String prefix) {
@@ -173,7 +178,7 @@ class S3ActorTest {
         assertThat(listed).extracting(RemoteObject::key).containsExactlyElementsOf(keys);
         assertThat(listed.get(0).size()).isEqualTo(keys.get(0).length());
         assertThat(listed.get(0).etag()).doesNotContain("\"").hasSize(32);
-        assertThat(s3.requestCounts()).containsEntry("LIST", 3L).containsEntry("HEAD", 0L)
+        assertThat(store.requestCounts()).containsEntry("LIST", 3L).containsEntry("HEAD", 0L)
                 .containsEntry("GET", 0L);
     }
 
@@ -192,7 +197,7 @@ class S3ActorTest {
             // the first is consumed, so it meets a stopped server
             s3.stop();
             assertThatThrownBy(() -> listing.forEachRemaining(o -> listed.add(o.key())))
-                    .satisfies(e -> assertThat(S3Actor.explainFailure(e)).isNotBlank());
+                    .satisfies(e -> assertThat(S3Failures.explain(e)).isNotBlank());
         } finally {
             s3.restart();
         }
@@ -216,10 +221,10 @@ class S3ActorTest {
     void createsAMissingBucketOnFirstListAndListsItEmpty() {
         assertThat(listAll("")).isEmpty();
 
-        assertThat(s3.requestCounts()).containsEntry("CREATE_BUCKET", 1L);
+        assertThat(store.requestCounts()).containsEntry("CREATE_BUCKET", 1L);
         assertThat(client.listBuckets().buckets()).anyMatch(b -> b.name().equals(bucket));
         assertThat(listAll("")).isEmpty();
-        assertThat(s3.requestCounts()).containsEntry("CREATE_BUCKET", 1L);
+        assertThat(store.requestCounts()).containsEntry("CREATE_BUCKET", 1L);
     }
 
     @Test
@@ -229,7 +234,7 @@ class S3ActorTest {
                 assertThat(listing.hasNext()).isFalse();
             }
         }
-        assertThat(s3.requestCounts()).containsEntry("CREATE_BUCKET", 0L);
+        assertThat(store.requestCounts()).containsEntry("CREATE_BUCKET", 0L);
         assertThat(client.listBuckets().buckets()).noneMatch(b -> b.name().equals(bucket));
     }
 
@@ -252,7 +257,7 @@ class S3ActorTest {
         assertThat(head.contentType()).startsWith("text/plain");
         assertThat(actor.storedMtimeMillis("docs/hello.txt")).contains(MTIME);
         assertThat(listAll("docs/")).containsExactly(new RemoteObject("docs/hello.txt", content.length, md5));
-        assertThat(s3.requestCounts()).containsEntry("MULTIPART", 0L);
+        assertThat(store.requestCounts()).containsEntry("MULTIPART", 0L);
     }
 
     @Test
@@ -281,7 +286,7 @@ class S3ActorTest {
             try {
                 actor.upload(upload(key, f));
             } catch (Exception e) {
-                failed.add(key + " -> " + S3Actor.explainFailure(e));
+                failed.add(key + " -> " + S3Failures.explain(e));
             }
         }
         assertThat(failed).isEmpty();
@@ -316,7 +321,7 @@ class S3ActorTest {
 
         assertThat(actor.storedMtimeMillis("missing")).isEmpty();
         assertThat(actor.storedMtimeMillis("foreign")).isEmpty();
-        assertThat(s3.requestCounts()).containsEntry("HEAD", 2L);
+        assertThat(store.requestCounts()).containsEntry("HEAD", 2L);
     }
 
     @Test
@@ -340,7 +345,7 @@ class S3ActorTest {
         HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key("big.bin"));
         assertThat(head.metadata()).containsEntry("mtime", "1700000000.123").containsEntry("origin", "multipart");
         assertThat(head.contentLength()).isEqualTo(40 * MIB + 12345);
-        assertThat(s3.requestCounts()).containsEntry("MULTIPART_CREATE", 1L).containsEntry("MULTIPART_PART", 9L)
+        assertThat(store.requestCounts()).containsEntry("MULTIPART_CREATE", 1L).containsEntry("MULTIPART_PART", 9L)
                 .containsEntry("MULTIPART_COMPLETE", 1L).containsEntry("MULTIPART_ABORT", 0L)
                 .containsEntry("PUT", 0L);
         assertThat(client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
@@ -358,7 +363,7 @@ class S3ActorTest {
                     .hasMessageContaining("shrunk.bin");
         }
         assertThat(client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
-        assertThat(s3.requestCounts()).containsEntry("MULTIPART_ABORT", 1L).containsEntry("MULTIPART_COMPLETE", 0L);
+        assertThat(store.requestCounts()).containsEntry("MULTIPART_ABORT", 1L).containsEntry("MULTIPART_COMPLETE", 0L);
         assertThat(listAll("")).isEmpty();
     }
 
@@ -410,7 +415,7 @@ class S3ActorTest {
         List<DeleteFailure> failures = actor.delete(keys);
 
         assertThat(failures).isEmpty();
-        assertThat(s3.requestCounts()).containsEntry("DELETE", 2L);
+        assertThat(store.requestCounts()).containsEntry("DELETE", 2L);
         assertThat(listAll("")).isEmpty();
     }
 
@@ -447,7 +452,7 @@ class S3ActorTest {
         putAll(keys);
 
         assertThat(actor.delete(keys)).isEmpty();
-        assertThat(s3.requestCounts()).containsEntry("DELETE", 2L);
+        assertThat(store.requestCounts()).containsEntry("DELETE", 2L);
     }
 
     // ---------------------------------------------------------------- failures and description
@@ -457,15 +462,15 @@ class S3ActorTest {
         try (S3Actor wrong = S3Actor.create(settings(s3.accessKey(), "wrong-secret", s3.endpoint()), bucket,
                 S3ActorSettings.defaults())) {
             assertThatThrownBy(() -> wrong.list("")).satisfies(e -> {
-                assertThat(S3Actor.isConfigurationFailure(e)).isTrue();
-                assertThat(S3Actor.explainFailure(e)).startsWith("the S3 endpoint rejected the credentials (SignatureDoesNotMatch");
+                assertThat(S3Failures.isConfigurationError(e)).isTrue();
+                assertThat(S3Failures.explain(e)).startsWith("the S3 endpoint rejected the credentials (SignatureDoesNotMatch");
             });
         }
         try (S3Actor unknown = S3Actor.create(settings("nobody", s3.secretKey(), s3.endpoint()), bucket,
                 S3ActorSettings.defaults())) {
             assertThatThrownBy(() -> unknown.list("")).satisfies(e -> {
-                assertThat(S3Actor.isConfigurationFailure(e)).isTrue();
-                assertThat(S3Actor.explainFailure(e)).contains("rejected the credentials (InvalidAccessKeyId");
+                assertThat(S3Failures.isConfigurationError(e)).isTrue();
+                assertThat(S3Failures.explain(e)).contains("rejected the credentials (InvalidAccessKeyId");
             });
         }
     }
@@ -480,16 +485,16 @@ class S3ActorTest {
         try (S3Actor unreachable = S3Actor.create(settings("a", "b", endpoint), bucket, S3ActorSettings.defaults())) {
             assertThat(unreachable.describe()).isEqualTo("s3://" + bucket + " at " + endpoint);
             assertThatThrownBy(() -> unreachable.list("")).satisfies(e -> {
-                assertThat(S3Actor.isConfigurationFailure(e)).isTrue();
-                assertThat(S3Actor.explainFailure(e)).startsWith("cannot reach the S3 endpoint " + endpoint + ": ");
+                assertThat(S3Failures.isConfigurationError(e)).isTrue();
+                assertThat(S3Failures.explain(e)).startsWith("cannot reach the S3 endpoint " + endpoint + ": ");
             });
         }
     }
 
     @Test
     void transientFailuresAreNotConfigurationErrors() {
-        assertThat(S3Actor.isConfigurationFailure(new java.net.SocketTimeoutException("Read timed out"))).isFalse();
-        assertThat(S3Actor.isConfigurationFailure(new FileChangedException(Path.of("f"), "grew"))).isFalse();
+        assertThat(S3Failures.isConfigurationError(new java.net.SocketTimeoutException("Read timed out"))).isFalse();
+        assertThat(S3Failures.isConfigurationError(new FileChangedException(Path.of("f"), "grew"))).isFalse();
     }
 
     @Test

@@ -56,7 +56,7 @@ class SwiftKeystoneTest {
         assertThat(count(actor)).isZero();
         int logins = actor.client().auth().logins();
 
-        actor.client().auth().forgetTokenForTest();
+        SwiftTestClient.revoke(true, actor.client().auth().session().token());
         Path f = work.resolve("x");
         Files.write(f, new byte[1000]);
         actor.upload(new Upload("after-401", f, 1000, MTIME, null, Map.of()));

@@ -1,12 +1,19 @@
 package org.autosync.targets.swift;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -52,6 +59,35 @@ public final class SwiftTestClient {
                 .header("X-Auth-Key", e.get("SWIFT_KEY")).build(), HttpResponse.BodyHandlers.discarding());
         return new String[] {r.headers().firstValue("X-Auth-Token").orElseThrow(),
                 r.headers().firstValue("X-Storage-Url").orElseThrow()};
+    }
+
+    /**
+     * Makes the cluster reject {@code token} from now on, as when it expires early: Keystone revokes it, and
+     * memcached, where tempauth keeps its tokens and the Keystone proxy its validations, is flushed.
+     */
+    public static void revoke(boolean keystone, String token) throws IOException, InterruptedException {
+        if (keystone) {
+            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(
+                            URI.create(SwiftCluster.keystoneEndpoints().get("KEYSTONE_URL") + "/auth/tokens"))
+                    .header("X-Auth-Token", token).header("X-Subject-Token", token).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() != 204) {
+                throw new IOException("Keystone did not revoke the token: HTTP " + r.statusCode());
+            }
+        }
+        String conf = Files.readString(SwiftCluster.dir().resolve("etc/proxy-server.conf"));
+        Matcher memcached = Pattern.compile("(?m)^memcache_servers = 127\\.0\\.0\\.1:(\\d+)").matcher(conf);
+        if (!memcached.find()) {
+            throw new IOException("no memcache_servers in the proxy configuration");
+        }
+        try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(memcached.group(1)))) {
+            socket.getOutputStream().write("flush_all\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            if (!"OK".equals(answer)) {
+                throw new IOException("memcached answered " + answer + " to flush_all");
+            }
+        }
     }
 
     public static HttpResponse<byte[]> request(String method, String container, String key, String query)

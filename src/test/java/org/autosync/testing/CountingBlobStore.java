@@ -1,13 +1,17 @@
-package org.autosync.embedded;
+package org.autosync.testing;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
+import org.autosync.embedded.EmbeddedS3;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
@@ -38,7 +42,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * Counts what S3Proxy's request handler asks of the blob store, one count per client request.
+ * Counts what S3Proxy's request handler asks of the blob store of an {@link EmbeddedS3}, one count per client
+ * request, by type ({@link #requestCounts()}); for tests and the benchmark, it can also slow part uploads down
+ * ({@link #partDelay}) and report each object stored ({@link #onStored}). {@link #start} builds a server behind one.
  *
  * <p>It extends S3Proxy's {@link ForwardingBlobStore} because S3Proxy unwraps that class to find the
  * store's type (and so its quirks, e.g. the multipart stub of the filesystem store). The handler also
@@ -55,10 +61,28 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * overridden here to go straight to the delegate, so a default implementation never re-enters the
  * counted methods (e.g. {@code removeBlobs} calling {@code removeBlob} once per key).
  */
-final class CountingBlobStore extends ForwardingBlobStore {
+public final class CountingBlobStore extends ForwardingBlobStore {
 
-    /** Counted request types; the names are the stable keys of {@link EmbeddedS3#requestCounts()}. */
-    enum Kind {
+    /** Stable names of {@link #requestCounts()}. */
+    public static final String LIST = "LIST";
+    public static final String PUT = "PUT";
+    public static final String HEAD = "HEAD";
+    public static final String GET = "GET";
+    public static final String DELETE = "DELETE";
+    /** Every multipart request: create, part, complete and abort (also counted one by one below). */
+    public static final String MULTIPART = "MULTIPART";
+    public static final String MULTIPART_CREATE = "MULTIPART_CREATE";
+    public static final String MULTIPART_PART = "MULTIPART_PART";
+    public static final String MULTIPART_COMPLETE = "MULTIPART_COMPLETE";
+    public static final String MULTIPART_ABORT = "MULTIPART_ABORT";
+    public static final String CREATE_BUCKET = "CREATE_BUCKET";
+
+    /** A server and the counting store in front of its own. */
+    public record Counted(EmbeddedS3 server, CountingBlobStore store) {
+    }
+
+    /** Counted request types; their names are those above. */
+    private enum Kind {
         LIST, PUT, HEAD, GET, DELETE, MULTIPART, MULTIPART_CREATE, MULTIPART_PART, MULTIPART_COMPLETE,
         MULTIPART_ABORT, CREATE_BUCKET
     }
@@ -69,38 +93,64 @@ final class CountingBlobStore extends ForwardingBlobStore {
     private final AtomicLong partsInFlight = new AtomicLong();
     private final AtomicLong maxPartsInFlight = new AtomicLong();
 
-    CountingBlobStore(BlobStore delegate) {
+    /** Builds {@code server} behind a counting store. */
+    public static Counted start(EmbeddedS3.Builder server) {
+        AtomicReference<CountingBlobStore> store = new AtomicReference<>();
+        EmbeddedS3 started = server.blobStore(delegate -> {
+            store.set(new CountingBlobStore(delegate));
+            return store.get();
+        }).build();
+        return new Counted(started, store.get());
+    }
+
+    private CountingBlobStore(BlobStore delegate) {
         super(delegate);
         for (Kind kind : Kind.values()) {
             counts.put(kind, new AtomicLong());
         }
     }
 
-    Map<String, Long> snapshot() {
+    /**
+     * Requests served since start or the last {@link #resetCounts()}, by type: {@link #LIST},
+     * {@link #PUT}, {@link #HEAD}, {@link #GET}, {@link #DELETE} (one per DeleteObject or
+     * DeleteObjects request), {@link #MULTIPART} (and its parts {@link #MULTIPART_CREATE},
+     * {@link #MULTIPART_PART}, {@link #MULTIPART_COMPLETE}, {@link #MULTIPART_ABORT}) and
+     * {@link #CREATE_BUCKET}. Every name is present, zero included. Requests refused before reaching
+     * the store (bad signature, malformed) are not counted. HeadBucket is not counted.
+     */
+    public Map<String, Long> requestCounts() {
         Map<String, Long> result = new LinkedHashMap<>();
         counts.forEach((kind, n) -> result.put(kind.name(), n.get()));
         return result;
     }
 
-    void reset() {
+    public void resetCounts() {
         counts.values().forEach(n -> n.set(0));
         maxPartsInFlight.set(0);
     }
 
-    long maxConcurrentParts() {
+    /** The most multipart part uploads the server was receiving at one time since the last reset. */
+    public long maxConcurrentParts() {
         return maxPartsInFlight.get();
     }
 
     private volatile long partDelayMillis;
     private volatile BiConsumer<String, String> onStored = (bucket, key) -> { };
 
-    void partDelay(java.time.Duration delay) {
+    /**
+     * Makes every multipart part upload take at least this long at the server (zero, the default, for
+     * none): a slow link, so that tests can interrupt a large upload while its parts are in flight.
+     */
+    public void partDelay(Duration delay) {
         partDelayMillis = delay.toMillis();
     }
 
-    /** Called with (bucket, key) once an object is stored: after a PutObject or a CompleteMultipartUpload. */
-    void onStored(BiConsumer<String, String> listener) {
-        onStored = listener;
+    /**
+     * Calls {@code listener} with (bucket, key) each time an object is stored, after its PutObject or
+     * CompleteMultipartUpload: the moment a client could first read it. Runs on the server's request thread.
+     */
+    public void onStored(BiConsumer<String, String> listener) {
+        onStored = Objects.requireNonNull(listener, "listener");
     }
 
     private void count(Kind kind) {

@@ -1,4 +1,4 @@
-package org.autosync.targets.s3;
+package org.autosync.targets;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.autosync.targets.s3;
+package org.autosync.targets;
 
 import java.math.BigDecimal;
 import java.util.Optional;
@@ -9,12 +9,12 @@ import java.util.Optional;
  * seconds ({@code 1700000000.123}, {@code 1700000000}). rclone reads it back exactly
  * ({@code FloatStringToTime}), so objects uploaded by either tool compare equal in the other.
  */
-public final class S3Mtime {
+public final class StoredMtime {
 
-    /** The user-metadata key; on the wire {@code x-amz-meta-mtime}. */
+    /** The user-metadata key; on the wire {@code x-amz-meta-mtime} (S3) and {@code X-Object-Meta-Mtime} (Swift). */
     public static final String KEY = "mtime";
 
-    private S3Mtime() {
+    private StoredMtime() {
     }
 
     public static String format(long millis) {

@@ -1,0 +1,253 @@
+package org.autosync.targets.s3;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.autosync.targets.MultipartJournal;
+import org.autosync.targets.Upload;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The multipart uploads of one bucket: parts go {@code partConcurrency} at a time on the executor, each
+ * streamed from its own file range ({@link FileRangeContent}); a failure stops further parts and aborts the
+ * upload. Each upload is recorded in a {@link MultipartJournal} from CreateMultipartUpload until it is completed
+ * or aborted, so that the uploads of a run killed in between are aborted at the next start ({@link #resume}).
+ * {@link #stop()} and {@link #abortLeftInFlight()} make a shutdown leave no incomplete upload behind.
+ */
+final class S3MultipartUpload {
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3MultipartUpload.class);
+
+    private static final MultipartJournal NO_JOURNAL = new MultipartJournal() {
+        @Override
+        public void started(String key, String uploadId) {
+        }
+
+        @Override
+        public void ended(String key, String uploadId) {
+        }
+
+        @Override
+        public Map<String, String> pending() {
+            return Map.of();
+        }
+    };
+
+    /** An upload in progress: its key and its "stop sending parts" flag. */
+    private record ActiveUpload(String key, AtomicBoolean stop) {
+    }
+
+    private final S3Client client;
+    private final String bucket;
+    private final S3ActorSettings settings;
+    private final ExecutorService executor;
+    /** Uploads in progress, by upload id. */
+    private final Map<String, ActiveUpload> active = new ConcurrentHashMap<>();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile MultipartJournal journal = NO_JOURNAL;
+
+    S3MultipartUpload(S3Client client, String bucket, S3ActorSettings settings, ExecutorService executor) {
+        this.client = client;
+        this.bucket = bucket;
+        this.settings = settings;
+        this.executor = executor;
+    }
+
+    /**
+     * Aborts the multipart uploads a previous run left in {@code journal} (it was killed between
+     * CreateMultipartUpload and Complete/Abort), then records every new multipart upload there. An upload
+     * the server no longer knows (NoSuchUpload, 404) is simply forgotten; one that cannot be aborted now
+     * (endpoint down) stays in the journal for the next start. A clean start costs no request.
+     */
+    void resume(MultipartJournal journal) {
+        Objects.requireNonNull(journal, "journal");
+        int aborted = 0;
+        for (Map.Entry<String, String> upload : journal.pending().entrySet()) {
+            String uploadId = upload.getKey();
+            String key = upload.getValue();
+            try {
+                client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+                journal.ended(key, uploadId);
+                aborted++;
+            } catch (NoSuchUploadException e) {
+                journal.ended(key, uploadId);
+            } catch (RuntimeException e) {
+                if (e instanceof S3Exception s3 && s3.statusCode() == 404) {
+                    journal.ended(key, uploadId);
+                } else {
+                    LOG.warn("could not abort the multipart upload of {} left by an earlier run (kept for the next start): {}",
+                            key, S3Failures.explain(e));
+                }
+            }
+        }
+        if (aborted > 0) {
+            LOG.info("aborted {} incomplete multipart upload(s) left by an earlier run that was stopped mid-upload", aborted);
+        }
+        this.journal = journal;
+    }
+
+    /** Uploads {@code upload} in parts of {@link S3ActorSettings#partSizeFor}; returns the ETag without quotes. */
+    String upload(Upload upload, Map<String, String> metadata, String contentType) throws IOException {
+        long size = upload.size();
+        long partSize = settings.partSizeFor(size);
+        int partCount = (int) ((size + partSize - 1) / partSize);
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(upload.key())
+                .contentType(contentType).metadata(metadata).storageClass(upload.storageClass())).uploadId();
+        AtomicBoolean failed = new AtomicBoolean();
+        List<Future<CompletedPart>> futures = new ArrayList<>(Math.min(partCount, 1024));
+        MultipartJournal journal = this.journal;
+        try {
+            journal.started(upload.key(), uploadId);
+            active.put(uploadId, new ActiveUpload(upload.key(), failed));
+            if (stopped.get()) {
+                throw new InterruptedIOException("not uploading " + upload.key() + ": shutting down");
+            }
+            CompletionService<CompletedPart> completion = new ExecutorCompletionService<>(executor);
+            List<CompletedPart> parts = new ArrayList<>(partCount);
+            int submitted = 0;
+            while (parts.size() < partCount) {
+                while (submitted < partCount && submitted - parts.size() < settings.partConcurrency()) {
+                    int partNumber = submitted + 1;
+                    long offset = (long) submitted * partSize;
+                    long length = Math.min(partSize, size - offset);
+                    futures.add(completion.submit(
+                            () -> uploadPart(upload, uploadId, partNumber, offset, length, failed)));
+                    submitted++;
+                }
+                parts.add(completion.take().get());
+            }
+            FileRangeContent.requireUnchangedSize(upload);
+            parts.sort(Comparator.comparing(CompletedPart::partNumber));
+            String etag = client.completeMultipartUpload(b -> b.bucket(bucket).key(upload.key())
+                    .uploadId(uploadId)
+                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())).eTag();
+            active.remove(uploadId);
+            journal.ended(upload.key(), uploadId);
+            return S3Listing.unquote(etag);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException ie = new InterruptedIOException("interrupted while uploading " + upload.key());
+            throw abort(upload, uploadId, failed, futures, ie);
+        } catch (ExecutionException e) {
+            throw abort(upload, uploadId, failed, futures, e.getCause() != null ? e.getCause() : e);
+        } catch (IOException | RuntimeException | Error e) {
+            throw abort(upload, uploadId, failed, futures, e);
+        }
+    }
+
+    private CompletedPart uploadPart(Upload upload, String uploadId, int partNumber, long offset, long length,
+                                     AtomicBoolean failed) throws IOException {
+        if (failed.get()) {
+            throw new IOException("upload of " + upload.key() + " abandoned");
+        }
+        try (FileRangeContent content = new FileRangeContent(upload.file(), offset, length)) {
+            String etag = client.uploadPart(b -> b.bucket(bucket).key(upload.key()).uploadId(uploadId)
+                            .partNumber(partNumber).contentLength(length),
+                    RequestBody.fromContentProvider(content, length, S3Actor.DEFAULT_CONTENT_TYPE)).eTag();
+            return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
+        } catch (RuntimeException e) { // the SDK wraps a failed file read in several ways
+            throw FileRangeContent.readFailure(e);
+        }
+    }
+
+    /**
+     * Stops further parts, waits for those in flight (a part finishing after the abort could leave
+     * storage behind), aborts the upload and returns what to throw.
+     */
+    private IOException abort(Upload upload, String uploadId, AtomicBoolean failed,
+                              List<Future<CompletedPart>> futures, Throwable cause) {
+        failed.set(true);
+        boolean interrupted = Thread.interrupted();
+        for (Future<CompletedPart> f : futures) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException | CancellationException e) {
+                    break;
+                }
+            }
+        }
+        IOException result = cause instanceof IOException io ? io
+                : new IOException("multipart upload of " + upload.key() + " failed: " + S3Failures.explain(cause), cause);
+        try {
+            client.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(uploadId));
+            journal.ended(upload.key(), uploadId);
+        } catch (RuntimeException e) {
+            result.addSuppressed(e);
+            LOG.warn("could not abort multipart upload of {} (the next start aborts it): {}", upload.key(),
+                    S3Failures.explain(e));
+        } finally {
+            active.remove(uploadId);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        return result;
+    }
+
+    /** Starts no further upload, and those running send no further part: each aborts itself (and leaves the journal). */
+    void stop() {
+        stopped.set(true);
+        active.values().forEach(upload -> upload.stop().set(true));
+    }
+
+    /**
+     * After {@link #stop()}: waits a little for uploads that are aborting themselves, then aborts those still
+     * registered here directly, so that a stop leaves no incomplete upload behind. One that cannot be
+     * aborted now stays in the journal, and the next start aborts it.
+     */
+    void abortLeftInFlight() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Map.Entry<String, ActiveUpload> left : active.entrySet()) {
+            String uploadId = left.getKey();
+            String key = left.getValue().key();
+            try {
+                client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+                journal.ended(key, uploadId);
+                LOG.info("aborted the multipart upload of {}: stopped before it completed", key);
+            } catch (NoSuchUploadException e) {
+                journal.ended(key, uploadId);
+            } catch (RuntimeException e) {
+                LOG.warn("could not abort the multipart upload of {} (the next start aborts it): {}", key,
+                        S3Failures.explain(e));
+            }
+            active.remove(uploadId);
+        }
+    }
+}
