@@ -46,6 +46,7 @@ public final class LocalTreeWalker implements Iterator<LocalFile> {
     private final Deque<DirectoryFrame> descent = new ArrayDeque<>();
     private final List<String> problems = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
+    private final List<String> gone = new ArrayList<>();
     private LocalFile next;
     private boolean exhausted;
 
@@ -103,6 +104,11 @@ public final class LocalTreeWalker implements Iterator<LocalFile> {
     /** What went wrong so far, one readable line each; any entry makes {@link #complete()} false. */
     public List<String> problems() {
         return Collections.unmodifiableList(problems);
+    }
+
+    /** Directories removed while the walk went on (a concurrent delete); not errors. */
+    public List<String> vanished() {
+        return Collections.unmodifiableList(gone);
     }
 
     /** Directories deliberately not descended into (symlinks not followed, symlink loops); not errors. */
@@ -166,6 +172,10 @@ public final class LocalTreeWalker implements Iterator<LocalFile> {
         }
         try {
             descent.push(new DirectoryFrame(realPath, readSortedEntries(directory.path()).iterator()));
+        } catch (NoSuchFileException e) {
+            // removed since its parent was read, while the root is still there: a concurrent delete, not a gap in
+            // the walk (an unmounted or removed root is found before the pass deletes anything)
+            gone.add(directory.path().toString());
         } catch (IOException e) {
             problems.add("cannot list directory " + directory.path() + ": " + describe(e));
         }

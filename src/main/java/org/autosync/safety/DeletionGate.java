@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * empty source against a filled target;</li>
  * <li>deletes that no pass approved (file-system events) fit a sliding-window limit ({@link #admit}); once it
  * trips, they are refused until a pass within limits ({@link #passWithinLimits});</li>
+ * <li>a key whose file exists again when the delete is about to go is kept: the plan that named it went stale
+ * (a pass plans its deletes during its walk and sends them after its uploads);</li>
  * <li>{@code --no-delete} keeps everything.</li>
  * </ul>
  * Thread-safe.
@@ -115,16 +117,22 @@ public final class DeletionGate {
     }
 
     /**
-     * What may be deleted of a delete request: backups are dropped, {@code --no-delete} refuses all, and a request
+     * What may be deleted of a delete request: backups and keys whose files exist again are dropped,
+     * {@code --no-delete} refuses all, and a request
      * that no pass approved must fit the event-delete limit, else it is refused whole.
      *
      * @param approvedByPass the keys come from a reconciliation pass whose {@link #decidePass} let them go
      */
     public Admission admit(List<String> keys, boolean approvedByPass) {
-        List<String> kept = keys.stream().filter(k -> !protects(k)).toList();
-        if (kept.size() < keys.size()) {
+        List<String> unprotected = keys.stream().filter(k -> !protects(k)).toList();
+        if (unprotected.size() < keys.size()) {
             LOG.warn("{}: not deleting {} key(s) under --backup_prefix '{}': backups are never deleted by a job",
-                    jobId, keys.size() - kept.size(), policy.backupPrefix());
+                    jobId, keys.size() - unprotected.size(), policy.backupPrefix());
+        }
+        List<String> kept = unprotected.stream().filter(k -> !hasLocalFile(k)).toList();
+        if (kept.size() < unprotected.size()) {
+            LOG.info("{}: not deleting {} key(s) whose files exist again (created after the deletes were planned)",
+                    jobId, unprotected.size() - kept.size());
         }
         if (kept.isEmpty()) {
             return new Admission(kept, Optional.empty(), false);
@@ -159,6 +167,11 @@ public final class DeletionGate {
      * @param railTripped the refusal is the event-delete limit's (the job is then held back until a pass)
      */
     public record Admission(List<String> keys, Optional<String> refused, boolean railTripped) {
+    }
+
+    /** Whether the key's file is in the source now (and in scope): then its object stays, whatever was planned. */
+    private boolean hasLocalFile(String key) {
+        return mapper.pathFor(key).filter(filter::accepts).map(Files::exists).orElse(false);
     }
 
     private Optional<String> railReason(Path sourceRoot, int deletes, long inScope, long localFiles) {

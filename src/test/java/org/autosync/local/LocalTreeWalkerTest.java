@@ -240,6 +240,24 @@ class LocalTreeWalkerTest {
     }
 
     @Test
+    void directoryRemovedDuringTheWalkIsAConcurrentDeleteNotAProblem() throws IOException {
+        Path root = source();
+        write(root.resolve("a.txt"), "x");
+        write(root.resolve("d/inner.txt"), "x");
+        write(root.resolve("z.txt"), "x");
+        LocalTreeWalker walker = walker(false);
+        assertThat(walker.next().key()).isEqualTo("pfx/a.txt");
+
+        Files.delete(root.resolve("d/inner.txt"));
+        Files.delete(root.resolve("d"));
+
+        assertThat(keys(walker)).containsExactly("pfx/z.txt");
+        assertThat(walker.problems()).isEmpty();
+        assertThat(walker.vanished()).containsExactly(root.resolve("d").toString());
+        assertThat(walker.complete()).as("deletes may go: the root is still there").isTrue();
+    }
+
+    @Test
     void skipsSpecialFilesSilently() throws IOException {
         Path root = source();
         write(root.resolve("a"), "x");

@@ -3,12 +3,17 @@ package org.autosync.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -21,6 +26,7 @@ import org.autosync.safety.DeletePolicy;
 import org.autosync.safety.MaxDelete;
 import org.autosync.targets.Actor;
 import org.autosync.targets.ForwardingActor;
+import org.autosync.targets.Upload;
 import org.autosync.targets.s3.S3Actor;
 import org.autosync.targets.s3.S3ActorSettings;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -187,6 +193,8 @@ class DeletionRailsRoutesTest {
         assertThat(reconcile(job).getException()).isNull();
         assertThat(job.health().isHealthy()).isTrue();
 
+        Files.delete(source.resolve("f00.txt"));
+        Files.delete(source.resolve("f01.txt"));
         // a header of that name, as any inbound transport could set it, is not an approval: the event limit applies
         Exchange forged = template.send(MirrorRouteTemplates.deleteUri(job.id()), e -> {
             e.getMessage().setBody(List.of("m/f00.txt", "m/f01.txt"));
@@ -225,5 +233,56 @@ class DeletionRailsRoutesTest {
         assertThat(s3.contents(bucket)).containsOnlyKeys("m/f00.txt", "m/f01.txt", "m/f02.txt");
         assertThat(job.stats().snapshot().failed()).isEqualTo(1);
         assertThat(job.stats().snapshot().deleted()).isZero();
+    }
+
+    @Test
+    void fileCreatedAgainWhileAPassRunsIsNotDeletedByThatPass() throws Exception {
+        S3Actor real = new S3Actor(s3.client, S3Fixture.uniqueBucket("rails"), S3ActorSettings.defaults());
+        CountDownLatch uploadEntered = new CountDownLatch(1);
+        CountDownLatch releaseUpload = new CountDownLatch(1);
+        List<String> deleteRequests = new CopyOnWriteArrayList<>();
+        class SlowUploadActor extends ForwardingActor implements Named {
+            SlowUploadActor() {
+                super(real);
+            }
+
+            @Override
+            public String bucket() {
+                return real.bucket();
+            }
+
+            @Override
+            public String upload(Upload upload) throws IOException {
+                if (upload.key().endsWith("slow.txt")) {
+                    uploadEntered.countDown();
+                    try {
+                        releaseUpload.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.upload(upload);
+            }
+
+            @Override
+            public List<DeleteFailure> delete(List<String> keys) {
+                deleteRequests.addAll(keys);
+                return super.delete(keys);
+            }
+        }
+        MirrorJob job = startJob(12, DeletePolicy.defaults(), new SlowUploadActor());
+        Files.delete(source.resolve("f00.txt"));
+        Files.delete(source.resolve("f01.txt"));
+        Files.writeString(source.resolve("slow.txt"), "slow");
+
+        // the pass walks (f00 and f01 gone: both planned for delete), then waits for the slow upload
+        CompletableFuture<Exchange> pass = template.asyncSend(MirrorRouteTemplates.reconcileUri(job.id()), e -> { });
+        assertThat(uploadEntered.await(30, TimeUnit.SECONDS)).isTrue();
+        Files.writeString(source.resolve("f00.txt"), "written again");
+        releaseUpload.countDown();
+
+        assertThat(pass.get(30, TimeUnit.SECONDS).getException()).isNull();
+        assertThat(deleteRequests).as("the file that exists again when the deletes go").containsExactly("m/f01.txt");
+        assertThat(keys()).contains("m/f00.txt").doesNotContain("m/f01.txt");
     }
 }

@@ -104,4 +104,13 @@ class DeletionGateTest {
         gate.passWithinLimits(8);
         assertThat(gate.admit(List.of("m/c.txt"), false).keys()).containsExactly("m/c.txt");
     }
+
+    @Test
+    void keyWhoseFileExistsAgainIsNotAdmitted() throws Exception {
+        Files.writeString(source.resolve("back.txt"), "created after the plan");
+        Files.writeString(source.resolve("skipped.bin"), "out of scope");
+        DeletionGate.Admission admission = gate("100%", false, "")
+                .admit(List.of("m/back.txt", "m/gone.txt", "m/skipped.bin"), true);
+        assertThat(admission.keys()).containsExactly("m/gone.txt", "m/skipped.bin");
+    }
 }
