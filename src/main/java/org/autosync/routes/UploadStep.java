@@ -17,6 +17,7 @@ import org.apache.camel.Message;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.autosync.job.JobSpec;
 import org.autosync.job.MirrorJob;
+import org.autosync.local.LocalFile;
 import org.autosync.state.SyncRecord;
 import org.autosync.targets.Upload;
 import org.slf4j.Logger;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * The steps of a job's one upload route (bean {@code <job>-upload}), whichever way the file arrived (the
  * re-scan, a reconciliation pass, the watcher): the key, the upload itself, and the record of what the target
  * now holds. A file that cannot be read is reported once and skipped by the re-scan until it changes.
+ * <p>
+ * At most one upload of a key runs at a time: a request for a key that is being uploaded (the watcher, the re-scan
+ * and a pass may all find the same change) ends at once, and the running upload checks the file once more after it
+ * is recorded, uploading it again only if it changed since.
  */
 public final class UploadStep {
 
@@ -38,6 +43,18 @@ public final class UploadStep {
     private final JobSpec spec;
     /** Key to "size mtime" of files that could not be read; the re-scan skips them until they change. */
     private final Map<String, String> unreadable = new ConcurrentHashMap<>();
+    /** The keys being uploaded now, whichever route sent them: at most one upload per key at a time. */
+    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+
+    /** An upload running for one key in one exchange; {@code recheck} once another request came in meanwhile. */
+    private static final class InFlight {
+        private final String exchangeId;
+        private volatile boolean recheck;
+
+        InFlight(String exchangeId) {
+            this.exchangeId = exchangeId;
+        }
+    }
 
     UploadStep(MirrorJob job) {
         this.job = job;
@@ -103,6 +120,11 @@ public final class UploadStep {
             LOG.info("dry-run: would upload {} ({} bytes, {})", key, size, reason);
             return;
         }
+        if (!claim(exchange, key, file.toPath())) {
+            LOG.debug("{}: {} is being uploaded already; checked again once that upload ends", spec.id(), key);
+            exchange.setRouteStop(true);
+            return;
+        }
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType == null) {
             contentType = URLConnection.getFileNameMap().getContentTypeFor(file.getName());
@@ -159,6 +181,50 @@ public final class UploadStep {
             // it is being written right now: give the writer the settle time to finish first
             Thread.sleep(spec.settleRule().remainingMillis(mtime));
         }
+    }
+
+    /**
+     * Claims {@code key} for this exchange until it completes (a redelivery of the exchange holds it already), or
+     * marks the running upload for a re-check and returns false.
+     */
+    private boolean claim(Exchange exchange, String key, Path file) {
+        InFlight mine = new InFlight(exchange.getExchangeId());
+        InFlight running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            if (running.exchangeId.equals(mine.exchangeId)) {
+                return true;
+            }
+            running.recheck = true;
+            return false;
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                inFlight.remove(key, mine);
+                if (mine.recheck) {
+                    recheck(key, file);
+                }
+            }
+        });
+        return true;
+    }
+
+    /** A request for {@code key} came in while it was uploaded: uploads it again if it changed since. */
+    private void recheck(String key, Path file) {
+        BasicFileAttributes now;
+        try {
+            now = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return; // gone (the next pass deletes its object) or unreadable (the next request reports it)
+        }
+        long mtime = now.lastModifiedTime().toMillis();
+        job.changes().localChange(key, now.size(), mtime).ifPresent(reason -> {
+            try {
+                job.transfers().uploadNow(new LocalFile(file, key, now.size(), mtime), reason);
+            } catch (RuntimeException e) {
+                LOG.debug("{}: re-check of {} not sent: {}", spec.id(), key, e.toString());
+            }
+        });
     }
 
     /**

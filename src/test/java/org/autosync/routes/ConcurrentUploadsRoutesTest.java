@@ -1,0 +1,106 @@
+package org.autosync.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.autosync.job.MirrorJob;
+import org.autosync.safety.DeletePolicy;
+import org.autosync.targets.ForwardingActor;
+import org.autosync.targets.Upload;
+import org.autosync.targets.s3.S3Actor;
+import org.autosync.targets.s3.S3ActorSettings;
+import org.autosync.testing.S3Fixture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConcurrentUploadsRoutesTest {
+
+    @RegisterExtension
+    static final S3Fixture s3 = new S3Fixture();
+
+    @TempDir
+    Path work;
+    private CamelContext context;
+
+    @AfterEach
+    void stopContext() throws Exception {
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    /** An S3 actor whose uploads wait at a gate before they read the file; it records the keys it was asked for. */
+    private static final class GatedActor extends ForwardingActor {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<String> uploads = new CopyOnWriteArrayList<>();
+
+        GatedActor(S3Actor delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public String upload(Upload upload) throws IOException {
+            uploads.add(upload.key());
+            entered.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return super.upload(upload);
+        }
+    }
+
+    private static void uploadRequest(Exchange exchange, Path file, String key) throws IOException {
+        exchange.getMessage().setBody(new File(file.toString()));
+        exchange.getMessage().setHeader(AutosyncHeaders.KEY, key);
+        exchange.getMessage().setHeader(AutosyncHeaders.REASON, "event");
+        exchange.getMessage().setHeader(Exchange.FILE_LENGTH, Files.size(file));
+        exchange.getMessage().setHeader(Exchange.FILE_LAST_MODIFIED, Files.getLastModifiedTime(file).toMillis());
+    }
+
+    @Test
+    void secondRequestForAKeyBeingUploadedSendsNoSecondPut() throws Exception {
+        Path source = Files.createDirectories(work.resolve("src"));
+        Path file = Files.writeString(source.resolve("a.txt"), "the content");
+        String bucket = S3Fixture.uniqueBucket("inflight");
+        s3.client.createBucket(r -> r.bucket(bucket));
+        GatedActor actor = new GatedActor(new S3Actor(s3.client, bucket, S3ActorSettings.defaults()));
+        MirrorJob job = s3.job(source, "m", Files.createDirectories(work.resolve("state")), false,
+                DeletePolicy.defaults(), Duration.ZERO, actor);
+        context = new DefaultCamelContext();
+        context.start();
+        AutosyncJobs.add(context, job);
+        ProducerTemplate template = context.createProducerTemplate();
+        String uploadUri = MirrorRouteTemplates.uploadUri(job.id());
+
+        // the watcher's request is being uploaded when the re-scan (or a pass) asks for the same key
+        CompletableFuture<Exchange> first = template.asyncSend(uploadUri, e -> uploadRequest(e, file, "m/a.txt"));
+        assertThat(actor.entered.await(30, TimeUnit.SECONDS)).isTrue();
+        Exchange second = template.send(uploadUri, e -> uploadRequest(e, file, "m/a.txt"));
+        assertThat(second.getException()).isNull();
+        actor.release.countDown();
+        assertThat(first.get(30, TimeUnit.SECONDS).getException()).isNull();
+
+        assertThat(actor.uploads).as("the second request folded into the first").containsExactly("m/a.txt");
+        assertThat(s3.contents(bucket)).containsEntry("m/a.txt", "the content");
+        assertThat(job.state().get("m/a.txt")).isPresent();
+    }
+}
