@@ -24,6 +24,10 @@ import picocli.CommandLine.Parameters;
                         + "~/.aws/credentials, instance roles)."})
 public class AutosyncCommand implements Callable<Integer> {
 
+    /** How every DURATION option is read (Camel's rule, as for the durations of job parameters). */
+    static final String DURATION_RULE = " DURATION is Camel's: 500ms, 10s, 5m, 1h30m, 1d or PT10S; a bare number is "
+            + "milliseconds.";
+
     @Parameters(paramLabel = "SOURCE", arity = "0..*",
             description = "Directories to mirror. Relative paths resolve against the shell's current directory ($PWD). "
                     + "Without SOURCE, the jobs of --routes (default ./routes) and of the properties file run.")
@@ -77,12 +81,14 @@ public class AutosyncCommand implements Callable<Integer> {
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s",
             converter = Converters.DurationConverter.class,
-            description = "Continuous mode: how often the source is re-scanned (no request to the target when nothing changed).")
+            description = "Continuous mode: how often the source is re-scanned (no request to the target when nothing "
+                    + "changed)." + DURATION_RULE)
     Duration interval;
 
     @Option(names = {"--reconcile_interval", "--reconcile-interval"}, paramLabel = "DURATION", defaultValue = "15m",
             converter = Converters.DurationConverter.class,
-            description = "Continuous mode: how often the target is listed and compared with the source in full.")
+            description = "Continuous mode: how often the target is listed and compared with the source in full."
+                    + DURATION_RULE)
     Duration reconcileInterval;
 
     @Option(names = {"--dry-run", "--dry_run", "-n"}, description = "Print the plan; change nothing.")
@@ -131,7 +137,7 @@ public class AutosyncCommand implements Callable<Integer> {
     @Option(names = {"--settle_time", "--settle-time"}, paramLabel = "DURATION", defaultValue = "500ms",
             converter = Converters.DurationConverter.class,
             description = "A file is uploaded only once its mtime is at least this far in the past (it is skipped "
-                    + "until then; --once waits for it). 0 disables.")
+                    + "until then; --once waits for it). 0 disables." + DURATION_RULE)
     Duration settleTime;
 
     @Option(names = {"--exclude_temp", "--exclude-temp"}, paramLabel = "GLOB[,GLOB...]",
@@ -167,7 +173,7 @@ public class AutosyncCommand implements Callable<Integer> {
     @Option(names = {"--shutdown_timeout", "--shutdown-timeout"}, paramLabel = "DURATION", defaultValue = "30s",
             converter = Converters.DurationConverter.class,
             description = "On SIGTERM or Ctrl-C: stop taking new work and give uploads in flight this long to finish; "
-                    + "then they are aborted. The exit code is 0 after such an orderly stop.")
+                    + "then they are aborted. The exit code is 0 after such an orderly stop." + DURATION_RULE)
     Duration shutdownTimeout;
 
     @Option(names = {"--http_port", "--http-port"}, paramLabel = "PORT",
@@ -181,7 +187,8 @@ public class AutosyncCommand implements Callable<Integer> {
 
     @Option(names = {"--progress_interval", "--progress-interval"}, paramLabel = "DURATION", defaultValue = "30s",
             converter = Converters.DurationConverter.class,
-            description = "While a reconciliation pass uploads, log files and bytes done, rate and ETA this often; 0 disables.")
+            description = "While a reconciliation pass uploads, log files and bytes done, rate and ETA this often; "
+                    + "0 disables." + DURATION_RULE)
     Duration progressInterval;
 
     @Option(names = "--watch", paramLabel = "events|poll", defaultValue = "events",

@@ -37,6 +37,9 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
     public record Parameter(String name, String defaultValue, String description) {
     }
 
+    /** How every duration parameter is read ({@link Values#duration}), said in each one's description. */
+    private static final String DURATION = " A duration: 500ms, 10s, 5m, 1h30m, 1d or PT10S; a bare number is milliseconds.";
+
     /** Every parameter, in the order the documentation lists them. */
     public static final List<Parameter> PARAMETERS = List.of(
             new Parameter("jobId", null, "Names the job: its routes (autosync-*-JOBID), beans, metrics and health check. "
@@ -52,10 +55,10 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
                     + "directory, so keys are relative to it."),
             new Parameter("filter", "^.*$", "Mirror only files whose absolute path matches this regex (anchored at the start)."),
             new Parameter("excludeTemp", TempFileNames.DEFAULT_GLOBS, "Globs on file names never uploaded nor deleted; empty for none."),
-            new Parameter("interval", "10s", "Continuous mode: local re-scan period."),
-            new Parameter("reconcileInterval", "15m", "Continuous mode: full comparison with the target listing."),
+            new Parameter("interval", "10s", "Continuous mode: local re-scan period." + DURATION),
+            new Parameter("reconcileInterval", "15m", "Continuous mode: full comparison with the target listing." + DURATION),
             new Parameter("threads", "16", "Parallel uploads."),
-            new Parameter("settleTime", "500ms", "Upload a file only once its mtime is this far in the past; 0 disables."),
+            new Parameter("settleTime", "500ms", "Upload a file only once its mtime is this far in the past; 0 disables." + DURATION),
             new Parameter("watch", "events", "events (inotify) or poll."),
             new Parameter("followSymlinks", "false", "Descend into symlinked directories."),
             new Parameter("maxDelete", "50%", "Most deletes per pass (N or P%); over it nothing is deleted."),
@@ -64,7 +67,7 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
             new Parameter("stateDir", "", "Where the job's sync state lives. Default: the property autosync.state-dir, "
                     + "else $XDG_STATE_HOME/autosync."),
             new Parameter("progressInterval", "", "While a pass uploads, log its progress this often; 0 disables. Default: "
-                    + "the property autosync.progress-interval, else 30s."));
+                    + "the property autosync.progress-interval, else 30s." + DURATION));
 
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     /** Parameters Camel itself may add to a template instance (kamelets), which are not ours to check. */
