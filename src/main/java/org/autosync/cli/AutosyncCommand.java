@@ -39,7 +39,8 @@ public class AutosyncCommand implements Callable<Integer> {
     Path routes;
 
     @Option(names = {"--target_container", "--target-container"}, paramLabel = "BUCKET",
-            description = "Bucket to mirror into. Created if it does not exist. Default with --embedded-s3: autosync.")
+            description = "Bucket (or, with --actor=swift, container) to mirror into. Created if it does not exist. "
+                    + "Default with --embedded-s3: autosync.")
     String targetContainer;
 
     @Option(names = "--target", paramLabel = "URI",
@@ -160,13 +161,14 @@ public class AutosyncCommand implements Callable<Integer> {
     String swiftKey;
 
     @Option(names = {"--actor_option", "--actor-option"}, paramLabel = "KEY=VALUE", showDefaultValue = CommandLine.Help.Visibility.NEVER,
-            description = "With --actor=CLASS: a setting bound onto the actor like a Camel bean property (repeatable; "
-                    + "overrides autosync.actor.KEY from the properties file). Unknown keys are an error.")
+            description = "With --actor=CLASS: a setting of the actor, bound like a Camel bean property (repeatable). The "
+                    + "actor is the bean 'actor': the same as camel.beans.actor=#class:CLASS and camel.beans.actor.KEY=VALUE "
+                    + "in the properties file, which these options override. Unknown keys are an error.")
     java.util.Map<String, String> actorOptions;
 
     @Option(names = "--properties", paramLabel = "FILE",
             description = "Camel's properties file: camel.* settings, jobs as camel.route-template[n].* instances of "
-                    + "autosync-job, and with --actor=CLASS the actor's settings (autosync.actor.*). "
+                    + "autosync-job, and beans such as an integrator actor's settings (camel.beans.actor.KEY). "
                     + "Default: ./application.properties if present, else application.properties on the classpath.")
     Path propertiesFile;
 

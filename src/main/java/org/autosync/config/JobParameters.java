@@ -12,12 +12,14 @@ import java.util.regex.Pattern;
 
 import org.apache.camel.util.StringHelper;
 import org.autosync.job.JobSpec;
+import org.autosync.keys.BucketNames;
 import org.autosync.keys.KeyMapper;
 import org.autosync.local.SourceFilter;
 import org.autosync.local.TempFileNames;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.safety.MaxDelete;
 import org.autosync.targets.TargetUri;
+import org.autosync.targets.s3.S3ActorSettings;
 import org.autosync.watch.WatchMode;
 
 /**
@@ -31,7 +33,7 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
                             String sourcePrefix, String filter, String excludeTemp, Duration interval,
                             Duration reconcileInterval, int threads, Duration settleTime, WatchMode watch,
                             boolean followSymlinks, MaxDelete maxDelete, boolean noDelete, String backupPrefix,
-                            Path stateDir, Duration progressInterval) {
+                            Path stateDir, Duration progressInterval, long multipartThreshold, long partSize) {
 
     /** One template parameter: its name, its default (null = none), and what it means. */
     public record Parameter(String name, String defaultValue, String description) {
@@ -39,6 +41,9 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
 
     /** How every duration parameter is read ({@link Values#duration}), said in each one's description. */
     private static final String DURATION = " A duration: 500ms, 10s, 5m, 1h30m, 1d or PT10S; a bare number is milliseconds.";
+
+    /** How every size parameter is read ({@link Values#size}). */
+    private static final String SIZE = " A size in bytes, with an optional binary unit: 512k, 64M, 64MiB, 1G.";
 
     /** Every parameter, in the order the documentation lists them. */
     public static final List<Parameter> PARAMETERS = List.of(
@@ -67,7 +72,11 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
             new Parameter("stateDir", "", "Where the job's sync state lives. Default: the property autosync.state-dir, "
                     + "else $XDG_STATE_HOME/autosync."),
             new Parameter("progressInterval", "", "While a pass uploads, log its progress this often; 0 disables. Default: "
-                    + "the property autosync.progress-interval, else 30s." + DURATION));
+                    + "the property autosync.progress-interval, else 30s." + DURATION),
+            new Parameter("multipartThreshold", "64MiB", "S3 targets: files this large or larger are uploaded in parts, "
+                    + "in parallel." + SIZE),
+            new Parameter("partSize", "16MiB", "S3 targets: multipart part size, 5MiB to 5GiB (grown to stay within "
+                    + "10,000 parts)." + SIZE));
 
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     /** Parameters Camel itself may add to a template instance (kamelets), which are not ours to check. */
@@ -115,6 +124,11 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
             throw r.error("target", "give exactly one of target (s3://... or swift://...) and actor (#beanName)");
         }
         TargetUri target = targetText == null ? null : r.value("target", TargetUri::parse);
+        if (target != null && target.isS3()) {
+            BucketNames.violation(target.container()).ifPresent(rule -> {
+                throw r.error("target", "invalid bucket name '" + target.container() + "': " + rule);
+            });
+        }
         if (actor != null && !actor.startsWith("#")) {
             throw r.error("actor", "refer to a bean as #NAME, got '" + actor + "'");
         }
@@ -132,7 +146,8 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
                 r.value("watch", WatchMode::parse), r.value("followSymlinks", Reader::bool),
                 r.value("maxDelete", MaxDelete::parse), r.value("noDelete", Reader::bool), r.textOr("backupPrefix"),
                 r.value("stateDir", s -> s.isBlank() ? null : KeyMapper.absoluteFromLogicalPwd(s, pwd)),
-                r.value("progressInterval", s -> s.isBlank() ? null : Values.duration(s)));
+                r.value("progressInterval", s -> s.isBlank() ? null : Values.duration(s)),
+                r.value("multipartThreshold", Values::size), r.value("partSize", Values::size));
         if (p.threads < 1) {
             throw r.error("threads", "must be at least 1");
         }
@@ -142,8 +157,19 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
         if (p.progressInterval != null && p.progressInterval.isNegative()) {
             throw r.error("progressInterval", "must not be negative");
         }
+        if (p.multipartThreshold < 1) {
+            throw r.error("multipartThreshold", "must be at least 1 byte");
+        }
+        if (p.partSize < S3ActorSettings.MIN_PART_SIZE || p.partSize > S3ActorSettings.MAX_PART_SIZE) {
+            throw r.error("partSize", "must be between 5MiB and 5GiB (S3's limits), was " + p.partSize + " bytes");
+        }
         p.toSpec(true, false); // checks the filter, the prefixes and the delete policy
         return p;
+    }
+
+    /** How an S3 target of this job uploads (multipart threshold and part size); the bucket is created if missing. */
+    public S3ActorSettings s3Settings() {
+        return S3ActorSettings.defaults().withMultipart(multipartThreshold, partSize);
     }
 
     /** The job's key mapping: source prefix stripped, target prefix (of the URI, or targetPrefix) in front. */

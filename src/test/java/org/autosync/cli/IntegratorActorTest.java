@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Integrator actors through the real command line in this JVM: {@code --actor=CLASS} with settings from
- * {@code --actor_option} and a properties file, the exit-2 messages, {@link Autosync#run(Actor, String...)},
+ * {@code --actor_option} and a properties file ({@code camel.beans.actor.*}), the exit-2 messages, {@link Autosync#run(Actor, String...)},
  * and listings that declare themselves unsorted mirroring correctly.
  */
 class IntegratorActorTest {
@@ -126,7 +126,7 @@ class IntegratorActorTest {
     @Test
     void settingsFromAPropertiesFileAndOptionsOverrideThem() throws IOException {
         Path props = Files.writeString(work.resolve("autosync.properties"),
-                "autosync.actor.root=" + work.resolve("elsewhere") + "\nunrelated.key=1\n");
+                "camel.beans.actor.root=" + work.resolve("elsewhere") + "\nunrelated.key=1\n");
         assertThat(run(null, LOCAL, "--properties=" + props)).as(result()).isZero();
         assertThat(files(work.resolve("elsewhere"))).isEqualTo(files(src));
 
@@ -141,7 +141,8 @@ class IntegratorActorTest {
     void unknownSettingIsExitTwoNamingItWithoutTheValue() {
         assertThat(run(null, LOCAL, "--actor_option", "root=" + target, "--actor_option", "colour=secret-blue",
                 "--actor_option", "Size=3")).as(result()).isEqualTo(2);
-        assertThat(stderr).contains("has no setting Size, colour").doesNotContain("secret-blue");
+        // Camel binds the settings one by one and stops at the first it cannot set
+        assertThat(stderr).containsPattern("has no setting (Size|colour) ").doesNotContain("secret-blue");
         assertThat(target).doesNotExist();
     }
 
