@@ -56,7 +56,8 @@ public class AutosyncCommand implements Callable<Integer> {
 
     @Option(names = {"--source_prefix", "--source-prefix"}, paramLabel = "PATH",
             description = "Stripped from each file's absolute path (by whole path segments) to form its key. "
-                    + "Default: none, so keys are absolute paths without the leading '/'.")
+                    + "Default: none, so keys are absolute paths without the leading '/' (as the original autosync's; a "
+                    + "YAML job's sourcePrefix defaults to its source instead).")
     String sourcePrefix;
 
     @Option(names = {"--source_filter", "--source-filter"}, paramLabel = "REGEX", defaultValue = "^.*$",

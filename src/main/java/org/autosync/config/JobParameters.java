@@ -24,10 +24,12 @@ import org.autosync.watch.WatchMode;
 
 /**
  * One sync job as flat, named string parameters: the parameters of the {@code autosync-job} route template, so
- * also what a YAML {@code templatedRoute}, {@code camel.route-template[n].*} properties and a Karaf configuration
- * give. {@link #parse} checks them all and names the parameter at fault; {@link #toSpec} makes the job's
- * {@link JobSpec}. The defaults are the command line's, except {@code sourcePrefix}, which defaults to the
- * source directory itself, so keys are paths relative to the source (as with {@code rclone sync}).
+ * what a YAML {@code templatedRoute}, {@code camel.route-template[n].*} properties, a Karaf configuration and the
+ * command line's flags give. {@link #parse} checks them all and names the parameter at fault; {@link #toSpec} makes
+ * the job's {@link JobSpec}. {@code sourcePrefix} defaults to the source directory itself, so keys are paths
+ * relative to the source (as with {@code rclone sync}); the command line passes "/" instead when it has no
+ * {@code --source_prefix}, for the original autosync's absolute keys. Durations are Camel's ({@link Values#duration}:
+ * a bare number is milliseconds).
  */
 public record JobParameters(String jobId, Path source, TargetUri target, String actor, String targetPrefix,
                             String sourcePrefix, String filter, String excludeTemp, Duration interval,
@@ -54,7 +56,8 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
                     + "&secret_key_env=VAR] or swift://CONTAINER[/PREFIX][?auth_url=URL&user=U&key_env=VAR&project=P&domain=D]. "
                     + "Give target or actor."),
             new Parameter("actor", null, "Instead of target: #NAME of a bean in the registry implementing "
-                    + "org.autosync.targets.Actor (your own backend; the runtime owns and closes it)."),
+                    + "org.autosync.targets.Actor (your own backend, e.g. camel.beans.NAME=#class:com.x.MyActor); its "
+                    + "validate() is called, and the job does not close it."),
             new Parameter("targetPrefix", "", "With actor: the prefix put in front of every key (with target, the URI's path is the prefix)."),
             new Parameter("sourcePrefix", null, "Stripped from each file's absolute path to form its key. Default: the source "
                     + "directory, so keys are relative to it."),
