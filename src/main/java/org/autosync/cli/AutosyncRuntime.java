@@ -77,6 +77,7 @@ final class AutosyncRuntime {
                 // once the shutdown timeout has passed, interrupt uploads still running (they abort) within
                 // a second instead of Camel's default 10 s wait for thread pools
                 m.getCamelContext().getExecutorServiceManager().setShutdownAwaitTermination(1000);
+                actors.found(m.getCamelContext());
                 addFlagJobs(m.getCamelContext());
             }
         });
@@ -93,7 +94,7 @@ final class AutosyncRuntime {
                     + IntegratorActors.explain(e).orElseGet(() -> Causes.rootMessage(e)));
         } finally {
             // the jobs stopped with the context; an actor Autosync made is closed after them
-            actors.close(main.getCamelContext());
+            actors.close();
         }
         if (signals.received()) {
             LOG.info("stopped on {}", signals.signal());

@@ -100,22 +100,35 @@ final class IntegratorActors {
         return new Made(names, instances);
     }
 
-    /** Actors Autosync made: beans camel-main created from a class (by name), and a program factory's instances. */
-    record Made(List<String> beanNames, List<Actor> instances) {
+    /**
+     * Actors Autosync made, to close once main has ended: a program factory's instances, and the beans camel-main
+     * creates from {@code --actor=CLASS} (known by name until {@link #found} looks them up).
+     */
+    static final class Made {
 
         static final Made NONE = new Made(List.of(), List.of());
 
-        /** Closes them; {@code context} (may be null if it never started) holds the beans camel-main created. */
-        void close(CamelContext context) {
-            instances.forEach(Actor::close);
-            if (context != null) {
-                for (String name : beanNames) {
-                    Object bean = context.getRegistry().lookupByName(name);
-                    if (bean instanceof Actor actor) {
-                        actor.close();
-                    }
+        private final List<String> beanNames;
+        private final List<Actor> instances;
+
+        Made(List<String> beanNames, List<Actor> instances) {
+            this.beanNames = beanNames;
+            this.instances = new ArrayList<>(instances);
+        }
+
+        /** Looks up the beans camel-main created, once it has bound them (before the jobs are added). */
+        synchronized void found(CamelContext context) {
+            for (String name : beanNames) {
+                if (context.getRegistry().lookupByName(name) instanceof Actor actor && !instances.contains(actor)) {
+                    instances.add(actor);
                 }
             }
+        }
+
+        /** Closes them, after the jobs that used them stopped. */
+        synchronized void close() {
+            instances.forEach(Actor::close);
+            instances.clear();
         }
     }
 

@@ -222,6 +222,36 @@ class IntegratorActorTest {
         assertThat(made.get(1).keys()).containsExactly("other/o");
     }
 
+    @Test
+    void aClassActorIsOneBeanForAllSourcesClosedAtTheEnd() throws IOException {
+        Path other = Files.createDirectories(work.resolve("other"));
+        Files.writeString(other.resolve("o"), "o");
+        CountingActor.made.set(0);
+        CountingActor.closed.set(0);
+        int code = capture(() -> Autosync.execute("--once", "--settle_time=0", "--state_dir=" + work.resolve("state"),
+                "--source_prefix=" + work, "--actor=" + CountingActor.class.getName(), src.toString(), other.toString()));
+
+        assertThat(code).as(result()).isZero();
+        assertThat(stdout).contains("uploaded 14 files");
+        assertThat(CountingActor.made).hasValue(1);
+        assertThat(CountingActor.closed).hasValue(1);
+    }
+
+    /** Counts the instances made from the class (by camel-main, as the bean 'actor') and those closed. */
+    public static class CountingActor extends MemoryActor {
+        static final AtomicInteger made = new AtomicInteger();
+        static final AtomicInteger closed = new AtomicInteger();
+
+        public CountingActor() {
+            made.incrementAndGet();
+        }
+
+        @Override
+        public void close() {
+            closed.incrementAndGet();
+        }
+    }
+
     /** An in-memory actor whose listings come in reverse S3 order and say so. */
     public static class MemoryActor implements Actor {
         final Map<String, byte[]> objects = new ConcurrentSkipListMap<>(S3KeyOrder.INSTANCE);
