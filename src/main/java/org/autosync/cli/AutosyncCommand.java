@@ -40,7 +40,8 @@ public class AutosyncCommand implements Callable<Integer> {
 
     @Option(names = {"--target_container", "--target-container"}, paramLabel = "BUCKET",
             description = "Bucket (or, with --actor=swift, container) to mirror into. Created if it does not exist. "
-                    + "Default with --embedded-s3: autosync.")
+                    + "Default with --embedded-s3: autosync. Not used with --actor=CLASS (give the actor its container "
+                    + "as a setting).")
     String targetContainer;
 
     @Option(names = "--target", paramLabel = "URI",
