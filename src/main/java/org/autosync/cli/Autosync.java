@@ -38,10 +38,10 @@ public final class Autosync {
 
     /**
      * Runs Autosync with the same options as the command line, mirroring into {@code actor} instead of a built-in
-     * one: the original autosync's {@code main(actor=MediaFileActor)}. {@code --actor_option}s and
-     * {@code autosync.actor.*} properties are bound onto the instance, then {@link Actor#validate()} is called.
-     * The instance is shared by the jobs of all SOURCEs (so it must be thread-safe) and is not closed: the
-     * caller owns it. Logging is left to the caller's setup.
+     * one: the original autosync's {@code main(actor=MediaFileActor)}. The instance is the bean {@code actor}:
+     * {@code --actor_option}s and {@code camel.beans.actor.*} properties are bound onto it, then
+     * {@link Actor#validate()} is called. It is shared by the jobs of all SOURCEs (so it must be thread-safe) and
+     * is not closed: the caller owns it. Logging is left to the caller's setup.
      *
      * @return the exit code (see {@link ExitCode}); the process is not exited
      */
@@ -52,8 +52,9 @@ public final class Autosync {
     }
 
     /**
-     * Like {@link #run(Actor, String...)}, but {@code factory} makes one actor per SOURCE, each configured the same
-     * way and closed by Autosync at the end.
+     * Like {@link #run(Actor, String...)}, but {@code factory} makes one actor per SOURCE, the bean
+     * {@code actor-JOBID} ({@code actor-job1}, ...): each gets the {@code --actor_option}s (properties as
+     * {@code camel.beans.actor-job1.KEY}) and is closed by Autosync at the end.
      */
     public static int run(Supplier<? extends Actor> factory, String... args) {
         AutosyncCommand command = new AutosyncCommand();

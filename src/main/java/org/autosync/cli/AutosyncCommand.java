@@ -24,6 +24,10 @@ import picocli.CommandLine.Parameters;
                         + "~/.aws/credentials, instance roles)."})
 public class AutosyncCommand implements Callable<Integer> {
 
+    /** How every DURATION option is read (Camel's rule, as for the durations of job parameters). */
+    static final String DURATION_RULE = " DURATION is Camel's: 500ms, 10s, 5m, 1h30m, 1d or PT10S; a bare number is "
+            + "milliseconds.";
+
     @Parameters(paramLabel = "SOURCE", arity = "0..*",
             description = "Directories to mirror. Relative paths resolve against the shell's current directory ($PWD). "
                     + "Without SOURCE, the jobs of --routes (default ./routes) and of the properties file run.")
@@ -35,7 +39,9 @@ public class AutosyncCommand implements Callable<Integer> {
     Path routes;
 
     @Option(names = {"--target_container", "--target-container"}, paramLabel = "BUCKET",
-            description = "Bucket to mirror into. Created if it does not exist. Default with --embedded-s3: autosync.")
+            description = "Bucket (or, with --actor=swift, container) to mirror into. Created if it does not exist. "
+                    + "Default with --embedded-s3: autosync. Not used with --actor=CLASS (give the actor its container "
+                    + "as a setting).")
     String targetContainer;
 
     @Option(names = "--target", paramLabel = "URI",
@@ -51,7 +57,8 @@ public class AutosyncCommand implements Callable<Integer> {
 
     @Option(names = {"--source_prefix", "--source-prefix"}, paramLabel = "PATH",
             description = "Stripped from each file's absolute path (by whole path segments) to form its key. "
-                    + "Default: none, so keys are absolute paths without the leading '/'.")
+                    + "Default: none, so keys are absolute paths without the leading '/' (as the original autosync's; a "
+                    + "YAML job's sourcePrefix defaults to its source instead).")
     String sourcePrefix;
 
     @Option(names = {"--source_filter", "--source-filter"}, paramLabel = "REGEX", defaultValue = "^.*$",
@@ -77,12 +84,14 @@ public class AutosyncCommand implements Callable<Integer> {
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s",
             converter = Converters.DurationConverter.class,
-            description = "Continuous mode: how often the source is re-scanned (no request to the target when nothing changed).")
+            description = "Continuous mode: how often the source is re-scanned (no request to the target when nothing "
+                    + "changed)." + DURATION_RULE)
     Duration interval;
 
     @Option(names = {"--reconcile_interval", "--reconcile-interval"}, paramLabel = "DURATION", defaultValue = "15m",
             converter = Converters.DurationConverter.class,
-            description = "Continuous mode: how often the target is listed and compared with the source in full.")
+            description = "Continuous mode: how often the target is listed and compared with the source in full."
+                    + DURATION_RULE)
     Duration reconcileInterval;
 
     @Option(names = {"--dry-run", "--dry_run", "-n"}, description = "Print the plan; change nothing.")
@@ -131,7 +140,7 @@ public class AutosyncCommand implements Callable<Integer> {
     @Option(names = {"--settle_time", "--settle-time"}, paramLabel = "DURATION", defaultValue = "500ms",
             converter = Converters.DurationConverter.class,
             description = "A file is uploaded only once its mtime is at least this far in the past (it is skipped "
-                    + "until then; --once waits for it). 0 disables.")
+                    + "until then; --once waits for it). 0 disables." + DURATION_RULE)
     Duration settleTime;
 
     @Option(names = {"--exclude_temp", "--exclude-temp"}, paramLabel = "GLOB[,GLOB...]",
@@ -154,20 +163,21 @@ public class AutosyncCommand implements Callable<Integer> {
     String swiftKey;
 
     @Option(names = {"--actor_option", "--actor-option"}, paramLabel = "KEY=VALUE", showDefaultValue = CommandLine.Help.Visibility.NEVER,
-            description = "With --actor=CLASS: a setting bound onto the actor like a Camel bean property (repeatable; "
-                    + "overrides autosync.actor.KEY from the properties file). Unknown keys are an error.")
+            description = "With --actor=CLASS: a setting of the actor, bound like a Camel bean property (repeatable). The "
+                    + "actor is the bean 'actor': the same as camel.beans.actor=#class:CLASS and camel.beans.actor.KEY=VALUE "
+                    + "in the properties file, which these options override. Unknown keys are an error.")
     java.util.Map<String, String> actorOptions;
 
     @Option(names = "--properties", paramLabel = "FILE",
             description = "Camel's properties file: camel.* settings, jobs as camel.route-template[n].* instances of "
-                    + "autosync-job, and with --actor=CLASS the actor's settings (autosync.actor.*). "
+                    + "autosync-job, and beans such as an integrator actor's settings (camel.beans.actor.KEY). "
                     + "Default: ./application.properties if present, else application.properties on the classpath.")
     Path propertiesFile;
 
     @Option(names = {"--shutdown_timeout", "--shutdown-timeout"}, paramLabel = "DURATION", defaultValue = "30s",
             converter = Converters.DurationConverter.class,
             description = "On SIGTERM or Ctrl-C: stop taking new work and give uploads in flight this long to finish; "
-                    + "then they are aborted. The exit code is 0 after such an orderly stop.")
+                    + "then they are aborted. The exit code is 0 after such an orderly stop." + DURATION_RULE)
     Duration shutdownTimeout;
 
     @Option(names = {"--http_port", "--http-port"}, paramLabel = "PORT",
@@ -181,7 +191,8 @@ public class AutosyncCommand implements Callable<Integer> {
 
     @Option(names = {"--progress_interval", "--progress-interval"}, paramLabel = "DURATION", defaultValue = "30s",
             converter = Converters.DurationConverter.class,
-            description = "While a reconciliation pass uploads, log files and bytes done, rate and ETA this often; 0 disables.")
+            description = "While a reconciliation pass uploads, log files and bytes done, rate and ETA this often; "
+                    + "0 disables." + DURATION_RULE)
     Duration progressInterval;
 
     @Option(names = "--watch", paramLabel = "events|poll", defaultValue = "events",

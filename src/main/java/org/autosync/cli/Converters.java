@@ -23,7 +23,10 @@ final class Converters {
         }
     }
 
-    /** {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 1d}, a bare number of seconds, or ISO-8601 {@code PT10S}. */
+    /**
+     * Camel's durations ({@link Values#duration}): {@code 500ms}, {@code 10s}, {@code 1h30m}, {@code PT10S}; a bare
+     * number is milliseconds.
+     */
     static final class DurationConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {

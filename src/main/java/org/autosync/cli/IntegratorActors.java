@@ -1,46 +1,32 @@
 package org.autosync.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
+import java.util.Optional;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyBindingException;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PropertyBindingSupport;
-import org.autosync.cli.MirrorApplication.ConfigurationException;
-import org.autosync.keys.KeyMapper;
+import org.apache.camel.TypeConversionException;
+import org.apache.camel.main.Main;
+import org.autosync.errors.Causes;
 import org.autosync.targets.Actor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Actors that are not built in: {@code --actor=fully.qualified.ClassName} loaded from the classpath, and actors a
- * program gives to {@link Autosync#run(Actor, String...)}. Their settings come from {@code autosync.actor.*}
- * properties and {@code --actor_option KEY=VALUE} (which win) and are bound onto the actor the way Camel binds
- * bean properties ({@link PropertyBindingSupport}: setters, case-insensitive, type conversion, nested
- * {@code a.b=...}). A setting the actor has no property for is an error, and so is whatever the actor's
- * {@link Actor#validate()} rejects: both exit 2. Values are never printed, since they may be secrets.
+ * Actors that are not built in, as beans of camel-main's registry that the jobs of the flags name with the template
+ * parameter {@code actor=#actor}. {@code --actor=com.x.MyActor --actor_option k=v} is the same as the properties
+ * {@code camel.beans.actor=#class:com.x.MyActor} and {@code camel.beans.actor.k=v} (the options win over a properties
+ * file); an actor a program gives to {@link Autosync#run(Actor, String...)} is bound as the bean {@code actor} and
+ * configured the same way. Camel binds the settings (setters, names ignoring case, type conversion); the job calls
+ * {@link Actor#validate()}. One instance serves the jobs of all SOURCEs, except that a program's factory
+ * ({@link Autosync#run(java.util.function.Supplier, String...)}) makes one per job, bound as {@code actor-JOBID}.
+ * Values are never printed, since they may be secrets.
  */
 final class IntegratorActors {
 
-    static final String PROPERTY_PREFIX = "autosync.actor.";
-    static final String DEFAULT_PROPERTIES = "application.properties";
-
-    private static final Logger LOG = LoggerFactory.getLogger(IntegratorActors.class);
+    /** The registry name of the command line's integrator actor. */
+    static final String BEAN = "actor";
+    private static final String BEANS = "camel.beans.";
 
     private IntegratorActors() {
     }
@@ -50,12 +36,18 @@ final class IntegratorActors {
         return actor.indexOf('.') > 0;
     }
 
-    /**
-     * The actors for the jobs, one per {@code get()}: the program's instance (shared, never closed by Autosync),
-     * or a new, configured instance of the program's factory or of {@code --actor=CLASS}. The first is made and
-     * checked right here, so a bad setting stops the run before anything starts.
-     */
-    static JobActors jobActors(AutosyncCommand options, String pwd) {
+    /** Whether the jobs of the flags go to an integrator actor (a class or the program's). */
+    static boolean used(AutosyncCommand options) {
+        return options.providedActor != null || isClassName(options.actor);
+    }
+
+    /** The bean a job of the flags uses: the one actor, or the job's own when a program gave a factory. */
+    static String beanName(AutosyncCommand options, String jobId) {
+        return options.providedActor != null && options.providedActor.factory() != null ? BEAN + "-" + jobId : BEAN;
+    }
+
+    /** Refuses the options that do not go with an integrator actor, and a class that cannot be one. */
+    static void check(AutosyncCommand options) {
         ProvidedActor provided = options.providedActor;
         if (provided != null && !"s3".equals(options.actor)) {
             throw new ConfigurationException("--actor=" + options.actor + " cannot be combined with the actor the program "
@@ -68,50 +60,95 @@ final class IntegratorActors {
                 || options.swiftProject != null || options.swiftDomain != null) {
             throw new ConfigurationException("the --swift_* options are for --actor=swift");
         }
-        Map<String, String> settings = settings(options, pwd);
-        if (provided != null && provided.instance() != null) {
-            configure(provided.instance(), settings);
-            Actor shared = new ProvidedActor.NotClosing(provided.instance());
-            return new JobActors(() -> shared, identity(provided.instance()));
+        if (provided == null) {
+            load(options.actor);
         }
-        Supplier<Actor> make;
-        if (provided != null) {
-            make = () -> {
+    }
+
+    /**
+     * Declares the actor beans of the jobs {@code jobIds} on {@code main}, with the {@code --actor_option}s as
+     * override properties (they win over the properties file).
+     *
+     * @return the actors Autosync makes and closes once main has ended (never the program's own instance)
+     */
+    static Made declare(Main main, AutosyncCommand options, List<String> jobIds) {
+        ProvidedActor provided = options.providedActor;
+        List<String> names = new ArrayList<>();
+        List<Actor> instances = new ArrayList<>();
+        if (provided == null) {
+            main.addOverrideProperty(BEANS + BEAN, "#class:" + options.actor);
+            names.add(BEAN);
+        } else if (provided.instance() != null) {
+            main.bind(BEAN, provided.instance());
+        } else {
+            for (String jobId : jobIds) {
                 Actor actor = provided.factory().get();
                 if (actor == null) {
+                    instances.forEach(Actor::close);
                     throw new ConfigurationException("the program's actor factory returned null");
                 }
-                return actor;
-            };
-        } else {
-            Class<? extends Actor> type = load(options.actor);
-            make = () -> instantiate(type);
-        }
-        Actor first = make.get();
-        try {
-            configure(first, settings);
-        } catch (RuntimeException e) {
-            first.close();
-            throw e;
-        }
-        AtomicReference<Actor> pending = new AtomicReference<>(first);
-        return new JobActors(() -> {
-            Actor next = pending.getAndSet(null);
-            if (next == null) {
-                next = make.get();
-                configure(next, settings);
+                main.bind(beanName(options, jobId), actor);
+                instances.add(actor);
             }
-            return next;
-        }, identity(first));
+        }
+        if (options.actorOptions != null) {
+            for (String name : provided != null && provided.factory() != null
+                    ? jobIds.stream().map(id -> beanName(options, id)).toList() : List.of(BEAN)) {
+                options.actorOptions.forEach((key, value) -> main.addOverrideProperty(BEANS + name + "." + key, value));
+            }
+        }
+        return new Made(names, instances);
     }
 
-    /** What the sync state of a job on this actor is keyed on: its class and description (which has no secrets). */
-    private static String identity(Actor actor) {
-        return "actor:" + actor.getClass().getName() + "\n" + actor.describe();
+    /**
+     * Actors Autosync made, to close once main has ended: a program factory's instances, and the beans camel-main
+     * creates from {@code --actor=CLASS} (known by name until {@link #found} looks them up).
+     */
+    static final class Made {
+
+        static final Made NONE = new Made(List.of(), List.of());
+
+        private final List<String> beanNames;
+        private final List<Actor> instances;
+
+        Made(List<String> beanNames, List<Actor> instances) {
+            this.beanNames = beanNames;
+            this.instances = new ArrayList<>(instances);
+        }
+
+        /** Looks up the beans camel-main created, once it has bound them (before the jobs are added). */
+        synchronized void found(CamelContext context) {
+            for (String name : beanNames) {
+                if (context.getRegistry().lookupByName(name) instanceof Actor actor && !instances.contains(actor)) {
+                    instances.add(actor);
+                }
+            }
+        }
+
+        /** Closes them, after the jobs that used them stopped. */
+        synchronized void close() {
+            instances.forEach(Actor::close);
+            instances.clear();
+        }
     }
 
-    /** Actors for the jobs (one per {@code get()}) and the target identity that names their sync state. */
-    record JobActors(Supplier<Actor> supplier, String identity) {
+    /**
+     * A bean setting that Camel could not bind, said without its value (which may be a secret): a setting the bean
+     * has no setter for, or a value that does not convert to the setter's type. Empty for other failures.
+     */
+    static Optional<String> explain(Throwable failure) {
+        return Causes.find(PropertyBindingException.class, failure).map(e -> {
+            String bean = e.getTarget() == null ? "a bean" : "actor " + e.getTarget().getClass().getName();
+            Optional<TypeConversionException> conversion = Causes.find(TypeConversionException.class, e)
+                    .filter(tce -> tce.getToType() != null);
+            if (conversion.isPresent()) {
+                return bean + ": cannot set '" + e.getPropertyName() + "' from the given value (it must convert to "
+                        + conversion.get().getToType().getSimpleName() + ")";
+            }
+            String option = e.getOptionPrefix() != null ? e.getOptionPrefix() : BEANS + "NAME.";
+            return bean + " has no setting " + e.getPropertyName() + " (from --actor_option or " + option
+                    + "* properties; each needs a public setter)";
+        });
     }
 
     /** Loads {@code className} with the context class loader and checks that it can be an actor. */
@@ -122,7 +159,7 @@ final class IntegratorActors {
         }
         Class<?> type;
         try {
-            type = Class.forName(className, true, loader);
+            type = Class.forName(className, false, loader);
         } catch (ClassNotFoundException e) {
             throw new ConfigurationException("--actor=" + className + ": no such class on the classpath (run "
                     + "java -cp autosync.jar:YOUR.jar org.autosync.cli.Autosync ...; java -jar ignores -cp)");
@@ -144,132 +181,5 @@ final class IntegratorActors {
             throw new ConfigurationException("--actor=" + className + " has no public no-argument constructor");
         }
         return type.asSubclass(Actor.class);
-    }
-
-    /** A new instance of a class {@link #load} accepted. */
-    static Actor instantiate(Class<? extends Actor> type) {
-        try {
-            Constructor<? extends Actor> constructor = type.getConstructor();
-            return constructor.newInstance();
-        } catch (InvocationTargetException e) {
-            throw new ConfigurationException("--actor=" + type.getName() + " could not be created: " + e.getCause());
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new ConfigurationException("--actor=" + type.getName() + " could not be created: " + e);
-        }
-    }
-
-    /**
-     * The actor's settings: {@code autosync.actor.*} entries of the properties file (prefix removed), then
-     * {@code --actor_option}s, which override them. The properties file is {@code --properties=FILE}, or else
-     * {@code application.properties} in the current directory if there is one, or else one on the classpath.
-     */
-    static Map<String, String> settings(AutosyncCommand options, String pwd) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        Properties properties = properties(options, pwd);
-        for (String name : new TreeSet<>(properties.stringPropertyNames())) {
-            if (name.startsWith(PROPERTY_PREFIX) && name.length() > PROPERTY_PREFIX.length()) {
-                settings.put(name.substring(PROPERTY_PREFIX.length()), properties.getProperty(name).strip());
-            }
-        }
-        if (options.actorOptions != null) {
-            settings.putAll(options.actorOptions);
-        }
-        return settings;
-    }
-
-    /**
-     * The properties file in the file system: {@code --properties=FILE} (which must exist), else
-     * {@code application.properties} in the current directory if there is one; null when neither (then only one on
-     * the classpath may be read).
-     */
-    static Path propertiesFile(AutosyncCommand options, String pwd) {
-        if (options.propertiesFile != null) {
-            Path file = KeyMapper.absoluteFromLogicalPwd(options.propertiesFile.toString(), pwd);
-            if (!Files.isRegularFile(file)) {
-                throw new ConfigurationException("--properties " + options.propertiesFile + " is not a file");
-            }
-            return file;
-        }
-        Path local = KeyMapper.absoluteFromLogicalPwd(DEFAULT_PROPERTIES, pwd);
-        return Files.isRegularFile(local) ? local : null;
-    }
-
-    private static Properties properties(AutosyncCommand options, String pwd) {
-        Properties properties = new Properties();
-        Path file = propertiesFile(options, pwd);
-        if (file != null) {
-            read(properties, file);
-            return properties;
-        }
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        try (InputStream in = loader == null ? null : loader.getResourceAsStream(DEFAULT_PROPERTIES)) {
-            if (in != null) {
-                try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                    properties.load(reader);
-                }
-                LOG.info("actor settings: read {}.* from {} on the classpath", PROPERTY_PREFIX, DEFAULT_PROPERTIES);
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigurationException("cannot read " + DEFAULT_PROPERTIES + " from the classpath: " + e.getMessage());
-        }
-        return properties;
-    }
-
-    private static void read(Properties properties, Path file) {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
-            LOG.info("actor settings: read {}* from {}", PROPERTY_PREFIX, file);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigurationException("cannot read properties file " + file + ": " + e.getMessage());
-        }
-    }
-
-    /**
-     * Binds {@code settings} onto {@code actor} (see the class comment), then calls {@link Actor#validate()}.
-     *
-     * @throws ConfigurationException naming unknown settings, a value that cannot be converted (by name only),
-     *                                or the actor's own complaint
-     */
-    static void configure(Actor actor, Map<String, String> settings) {
-        String name = actor.getClass().getName();
-        if (!settings.isEmpty()) {
-            Map<String, Object> remaining = new LinkedHashMap<>(settings);
-            try {
-                // a context that is never started: it only lends its type converters
-                DefaultCamelContext camel = new DefaultCamelContext();
-                PropertyBindingSupport.build()
-                        .withIgnoreCase(true)
-                        .withRemoveParameters(true) // what is left afterwards had nowhere to go
-                        .withMandatory(false)
-                        .withPlaceholder(false)     // values are literal: a key may contain {{ or #
-                        .withReference(false)
-                        .bind(camel, actor, remaining);
-            } catch (PropertyBindingException e) {
-                throw new ConfigurationException("actor " + name + ": cannot set '" + e.getPropertyName()
-                        + "' from the given value" + conversionHint(e));
-            } catch (RuntimeException e) {
-                throw new ConfigurationException("actor " + name + ": cannot bind its settings: " + e.getClass().getSimpleName());
-            }
-            if (!remaining.isEmpty()) {
-                List<String> unknown = remaining.keySet().stream().sorted().toList();
-                throw new ConfigurationException("actor " + name + " has no setting " + String.join(", ", unknown)
-                        + " (from --actor_option or " + PROPERTY_PREFIX + "* properties; each needs a public setter)");
-            }
-        }
-        try {
-            actor.validate();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ConfigurationException("actor " + name + ": " + e.getMessage());
-        }
-    }
-
-    private static String conversionHint(PropertyBindingException e) {
-        // the cause's message may repeat the value, which may be a secret: only the type is worth saying
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof org.apache.camel.TypeConversionException tce && tce.getToType() != null) {
-                return " (it must convert to " + tce.getToType().getSimpleName() + ")";
-            }
-        }
-        return "";
     }
 }

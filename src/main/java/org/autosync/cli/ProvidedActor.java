@@ -3,7 +3,6 @@ package org.autosync.cli;
 import java.util.function.Supplier;
 
 import org.autosync.targets.Actor;
-import org.autosync.targets.ForwardingActor;
 
 /**
  * An actor a program handed to {@link Autosync#run}: either one instance, shared by every source's job and left
@@ -27,17 +26,5 @@ record ProvidedActor(Actor instance, Supplier<? extends Actor> factory) {
 
     String name() {
         return instance != null ? instance.getClass().getName() : "the program's actor factory";
-    }
-
-    /** The caller's actor with {@link #close()} left to the caller. */
-    static final class NotClosing extends ForwardingActor {
-        NotClosing(Actor delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public void close() {
-            // the caller owns the instance
-        }
     }
 }

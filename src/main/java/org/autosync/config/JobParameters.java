@@ -12,30 +12,40 @@ import java.util.regex.Pattern;
 
 import org.apache.camel.util.StringHelper;
 import org.autosync.job.JobSpec;
+import org.autosync.keys.BucketNames;
 import org.autosync.keys.KeyMapper;
 import org.autosync.local.SourceFilter;
 import org.autosync.local.TempFileNames;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.safety.MaxDelete;
 import org.autosync.targets.TargetUri;
+import org.autosync.targets.s3.S3ActorSettings;
 import org.autosync.watch.WatchMode;
 
 /**
  * One sync job as flat, named string parameters: the parameters of the {@code autosync-job} route template, so
- * also what a YAML {@code templatedRoute}, {@code camel.route-template[n].*} properties and a Karaf configuration
- * give. {@link #parse} checks them all and names the parameter at fault; {@link #toSpec} makes the job's
- * {@link JobSpec}. The defaults are the command line's, except {@code sourcePrefix}, which defaults to the
- * source directory itself, so keys are paths relative to the source (as with {@code rclone sync}).
+ * what a YAML {@code templatedRoute}, {@code camel.route-template[n].*} properties, a Karaf configuration and the
+ * command line's flags give. {@link #parse} checks them all and names the parameter at fault; {@link #toSpec} makes
+ * the job's {@link JobSpec}. {@code sourcePrefix} defaults to the source directory itself, so keys are paths
+ * relative to the source (as with {@code rclone sync}); the command line passes "/" instead when it has no
+ * {@code --source_prefix}, for the original autosync's absolute keys. Durations are Camel's ({@link Values#duration}:
+ * a bare number is milliseconds).
  */
 public record JobParameters(String jobId, Path source, TargetUri target, String actor, String targetPrefix,
                             String sourcePrefix, String filter, String excludeTemp, Duration interval,
                             Duration reconcileInterval, int threads, Duration settleTime, WatchMode watch,
                             boolean followSymlinks, MaxDelete maxDelete, boolean noDelete, String backupPrefix,
-                            Path stateDir, Duration progressInterval) {
+                            Path stateDir, Duration progressInterval, long multipartThreshold, long partSize) {
 
     /** One template parameter: its name, its default (null = none), and what it means. */
     public record Parameter(String name, String defaultValue, String description) {
     }
+
+    /** How every duration parameter is read ({@link Values#duration}), said in each one's description. */
+    private static final String DURATION = " A duration: 500ms, 10s, 5m, 1h30m, 1d or PT10S; a bare number is milliseconds.";
+
+    /** How every size parameter is read ({@link Values#size}). */
+    private static final String SIZE = " A size in bytes, with an optional binary unit: 512k, 64M, 64MiB, 1G.";
 
     /** Every parameter, in the order the documentation lists them. */
     public static final List<Parameter> PARAMETERS = List.of(
@@ -46,16 +56,17 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
                     + "&secret_key_env=VAR] or swift://CONTAINER[/PREFIX][?auth_url=URL&user=U&key_env=VAR&project=P&domain=D]. "
                     + "Give target or actor."),
             new Parameter("actor", null, "Instead of target: #NAME of a bean in the registry implementing "
-                    + "org.autosync.targets.Actor (your own backend; the runtime owns and closes it)."),
+                    + "org.autosync.targets.Actor (your own backend, e.g. camel.beans.NAME=#class:com.x.MyActor); its "
+                    + "validate() is called, and the job does not close it."),
             new Parameter("targetPrefix", "", "With actor: the prefix put in front of every key (with target, the URI's path is the prefix)."),
             new Parameter("sourcePrefix", null, "Stripped from each file's absolute path to form its key. Default: the source "
                     + "directory, so keys are relative to it."),
             new Parameter("filter", "^.*$", "Mirror only files whose absolute path matches this regex (anchored at the start)."),
             new Parameter("excludeTemp", TempFileNames.DEFAULT_GLOBS, "Globs on file names never uploaded nor deleted; empty for none."),
-            new Parameter("interval", "10s", "Continuous mode: local re-scan period."),
-            new Parameter("reconcileInterval", "15m", "Continuous mode: full comparison with the target listing."),
+            new Parameter("interval", "10s", "Continuous mode: local re-scan period." + DURATION),
+            new Parameter("reconcileInterval", "15m", "Continuous mode: full comparison with the target listing." + DURATION),
             new Parameter("threads", "16", "Parallel uploads."),
-            new Parameter("settleTime", "500ms", "Upload a file only once its mtime is this far in the past; 0 disables."),
+            new Parameter("settleTime", "500ms", "Upload a file only once its mtime is this far in the past; 0 disables." + DURATION),
             new Parameter("watch", "events", "events (inotify) or poll."),
             new Parameter("followSymlinks", "false", "Descend into symlinked directories."),
             new Parameter("maxDelete", "50%", "Most deletes per pass (N or P%); over it nothing is deleted."),
@@ -64,7 +75,11 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
             new Parameter("stateDir", "", "Where the job's sync state lives. Default: the property autosync.state-dir, "
                     + "else $XDG_STATE_HOME/autosync."),
             new Parameter("progressInterval", "", "While a pass uploads, log its progress this often; 0 disables. Default: "
-                    + "the property autosync.progress-interval, else 30s."));
+                    + "the property autosync.progress-interval, else 30s." + DURATION),
+            new Parameter("multipartThreshold", "64MiB", "S3 targets: files this large or larger are uploaded in parts, "
+                    + "in parallel." + SIZE),
+            new Parameter("partSize", "16MiB", "S3 targets: multipart part size, 5MiB to 5GiB (grown to stay within "
+                    + "10,000 parts)." + SIZE));
 
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     /** Parameters Camel itself may add to a template instance (kamelets), which are not ours to check. */
@@ -112,6 +127,11 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
             throw r.error("target", "give exactly one of target (s3://... or swift://...) and actor (#beanName)");
         }
         TargetUri target = targetText == null ? null : r.value("target", TargetUri::parse);
+        if (target != null && target.isS3()) {
+            BucketNames.violation(target.container()).ifPresent(rule -> {
+                throw r.error("target", "invalid bucket name '" + target.container() + "': " + rule);
+            });
+        }
         if (actor != null && !actor.startsWith("#")) {
             throw r.error("actor", "refer to a bean as #NAME, got '" + actor + "'");
         }
@@ -129,7 +149,8 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
                 r.value("watch", WatchMode::parse), r.value("followSymlinks", Reader::bool),
                 r.value("maxDelete", MaxDelete::parse), r.value("noDelete", Reader::bool), r.textOr("backupPrefix"),
                 r.value("stateDir", s -> s.isBlank() ? null : KeyMapper.absoluteFromLogicalPwd(s, pwd)),
-                r.value("progressInterval", s -> s.isBlank() ? null : Values.duration(s)));
+                r.value("progressInterval", s -> s.isBlank() ? null : Values.duration(s)),
+                r.value("multipartThreshold", Values::size), r.value("partSize", Values::size));
         if (p.threads < 1) {
             throw r.error("threads", "must be at least 1");
         }
@@ -139,8 +160,19 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
         if (p.progressInterval != null && p.progressInterval.isNegative()) {
             throw r.error("progressInterval", "must not be negative");
         }
+        if (p.multipartThreshold < 1) {
+            throw r.error("multipartThreshold", "must be at least 1 byte");
+        }
+        if (p.partSize < S3ActorSettings.MIN_PART_SIZE || p.partSize > S3ActorSettings.MAX_PART_SIZE) {
+            throw r.error("partSize", "must be between 5MiB and 5GiB (S3's limits), was " + p.partSize + " bytes");
+        }
         p.toSpec(true, false); // checks the filter, the prefixes and the delete policy
         return p;
+    }
+
+    /** How an S3 target of this job uploads (multipart threshold and part size); the bucket is created if missing. */
+    public S3ActorSettings s3Settings() {
+        return S3ActorSettings.defaults().withMultipart(multipartThreshold, partSize);
     }
 
     /** The job's key mapping: source prefix stripped, target prefix (of the URI, or targetPrefix) in front. */

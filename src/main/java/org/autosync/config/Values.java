@@ -5,39 +5,40 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.camel.util.TimeUtils;
+
 /** Parsers for the human-written values of options and job parameters: durations and sizes. */
 public final class Values {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
+    /** Camel's units, each at most once, largest first: {@code 1d2h}, {@code 1h30m}, {@code 2m30s500ms}. */
+    private static final Pattern DURATION = Pattern.compile("\\d+|(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?");
 
     private Values() {
     }
 
     /**
-     * {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 1d}, a bare number of seconds, or ISO-8601
-     * {@code PT10S}.
+     * A duration the way Camel reads one ({@link TimeUtils#toDuration}): a bare number is milliseconds, or numbers
+     * with the units {@code ms}, {@code s}, {@code m}, {@code h} and {@code d}, combined largest first
+     * ({@code 500ms}, {@code 10s}, {@code 1h30m}, {@code 1d}); also ISO-8601 ({@code PT10S}), which TimeUtils does
+     * not read. Case and surrounding spaces are ignored.
      *
      * @throws IllegalArgumentException naming the value and showing examples
      */
     public static Duration duration(String value) {
-        Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "s" : m.group(2);
-            return switch (unit) {
-                case "ms" -> Duration.ofMillis(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofSeconds(n);
-            };
-        }
+        String text = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
         try {
-            return Duration.parse(value);
+            if (text.startsWith("p") || text.startsWith("-p")) {
+                return Duration.parse(text);
+            }
+            if (!text.isEmpty() && DURATION.matcher(text).matches()) {
+                return TimeUtils.toDuration(text);
+            }
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("'" + value + "' is not a duration (examples: 500ms, 10s, 5m, 1h)");
+            // out of range, or not ISO-8601 after all: the message below says what is expected
         }
+        throw new IllegalArgumentException("'" + value + "' is not a duration (a bare number is milliseconds; "
+                + "examples: 500ms, 10s, 5m, 1h30m, 1d, PT10S)");
     }
 
     /** Bytes with an optional binary unit: {@code 64M}, {@code 64MiB}, {@code 1G}, {@code 512k}. */

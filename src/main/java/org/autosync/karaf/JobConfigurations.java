@@ -14,8 +14,10 @@ import org.autosync.routes.AutosyncJobs;
 
 /**
  * The jobs of a CamelContext kept equal to the configurations of the factory PID {@value #FACTORY_PID}: one job per
- * configuration, made from its properties as the {@code autosync-job} template's parameters. In Karaf a file
- * {@code etc/org.autosync-NAME.cfg} is such a configuration, and NAME is the job's id unless it sets {@code jobId}.
+ * configuration, made from its properties as the {@code autosync-job} template's parameters (through
+ * {@link AutosyncJobs#add}, the path every front end's jobs take; durations are Camel's, a bare number being
+ * milliseconds). In Karaf a file {@code etc/org.autosync-NAME.cfg} is such a configuration, and NAME is the job's
+ * id unless it sets {@code jobId}.
  * No OSGi type appears here; {@link Activator} only passes ConfigAdmin's calls on.
  */
 public final class JobConfigurations {

@@ -15,7 +15,8 @@ import org.autosync.state.MvStoreSyncState;
 import org.autosync.state.StateFiles;
 import org.autosync.targets.Actor;
 import org.autosync.targets.open.TargetFactory;
-import org.autosync.targets.s3.S3ActorSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes one whole job of each instance of the {@value MirrorRouteTemplates#JOB} template, whichever way it was
@@ -38,6 +39,8 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
     public static final String STATE_DIR = "autosync.state-dir";
     public static final String S3_DEFAULTS = "autosync-s3-defaults";
     public static final String SWIFT_DEFAULTS = "autosync-swift-defaults";
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobTemplate.class);
 
     private final CamelContext context;
 
@@ -69,6 +72,13 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
                 throw new IllegalArgumentException("job " + p.jobId() + ": parameter 'actor': no bean '" + p.actor()
                         + "' implementing " + Actor.class.getName() + " in the registry");
             }
+            try {
+                actor.validate();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // the actor names the settings at fault, never their values
+                throw new IllegalArgumentException("job " + p.jobId() + ": actor " + actor.getClass().getName() + ": "
+                        + e.getMessage());
+            }
             owned = false;
             identity = "actor:" + p.actor();
             bucket = "actor";
@@ -79,7 +89,7 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
             try {
                 identity = TargetFactory.identity(p.target(), s3, swift, System.getenv());
                 actor = TargetFactory.open(p.target(), s3, swift, System.getenv(),
-                        S3ActorSettings.defaults().withCreateBucketIfMissing(!dryRun), p.threads(), dryRun);
+                        p.s3Settings().withCreateBucketIfMissing(!dryRun), p.threads(), dryRun);
             } catch (IllegalArgumentException e) {
                 // the message is the whole story (and holds no secret); the cause would hide it as the root
                 throw new IllegalArgumentException("job " + p.jobId() + ": parameter 'target': " + e.getMessage());
@@ -97,6 +107,8 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
             JobObservability.install(context).progressInterval(p.jobId(), p.progressInterval());
         }
         JobRoutes.addTo(context, job, false);
+        LOG.info("{}: {} -> {} under '{}'{}", p.jobId(), spec.source(), actor.describe(), spec.scopePrefix(),
+                dryRun ? " (dry run)" : "");
 
         parameters.put("job", spec.beanName());
         RouteDefinition route = template.asRouteDefinition();

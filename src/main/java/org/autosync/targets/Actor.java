@@ -61,9 +61,9 @@ public interface Actor extends AutoCloseable {
     }
 
     /**
-     * Checks this actor's settings before anything runs: called once after the settings of an integrator actor
-     * ({@code --actor=CLASS}) were bound from {@code --actor_option} and {@code autosync.actor.*} properties, and
-     * for an actor given to {@link org.autosync.cli.Autosync#run(Actor, String...)}. Throw
+     * Checks this actor's settings before anything runs: called by each job whose {@code actor} parameter names
+     * this bean, after its settings were bound ({@code --actor_option}, {@code camel.beans.NAME.*} properties),
+     * e.g. for {@code --actor=CLASS} and {@link org.autosync.cli.Autosync#run(Actor, String...)}. Throw
      * {@link IllegalArgumentException} or {@link IllegalStateException} naming the missing or invalid settings
      * (never their values, which may be secrets); the message is printed and the run exits 2. The default
      * accepts any settings.

@@ -38,7 +38,7 @@ import org.autosync.targets.Upload;
  * </pre>
  *
  * <p>What it shows: a public no-argument constructor; a setting ({@link #setRoot}) bound from
- * {@code --actor_option root=DIR} or {@code autosync.actor.root=DIR}; {@link #validate()} naming a missing
+ * {@code --actor_option root=DIR} or {@code camel.beans.actor.root=DIR}; {@link #validate()} naming a missing
  * setting; and a listing that does not promise S3 key order ({@link RemoteListing#alreadySorted()} is false,
  * like the original autosync's {@code already_sorted = False}), which Autosync sorts itself.
  *
@@ -67,7 +67,7 @@ public class LocalDirectoryActor implements Actor {
     @Override
     public void validate() {
         if (root == null) {
-            throw new IllegalArgumentException("missing setting root (--actor_option root=DIR or autosync.actor.root=DIR)");
+            throw new IllegalArgumentException("missing setting root (--actor_option root=DIR or camel.beans.actor.root=DIR)");
         }
         if (Files.exists(root) && !Files.isDirectory(root)) {
             throw new IllegalArgumentException("root " + root + " is not a directory");

@@ -25,7 +25,7 @@ class IntegratorActorJarIT {
         Path src = Files.createDirectories(work.resolve("src/dir"));
         Files.writeString(src.resolve("a.txt"), "alpha");
         Files.writeString(work.resolve("src/caf\u00e9 b.txt"), "bravo");
-        Files.writeString(work.resolve("application.properties"), "autosync.actor.root=" + work.resolve("copy") + "\n");
+        Files.writeString(work.resolve("application.properties"), "camel.beans.actor.root=" + work.resolve("copy") + "\n");
 
         JarProcess.Result r = new JarProcess().in(work).classpath(TEST_CLASSES)
                 .run("--once", ACTOR, "--state_dir=" + work.resolve("state"), "--source_prefix=" + work + "/src", "src");

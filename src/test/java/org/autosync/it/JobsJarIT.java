@@ -101,7 +101,7 @@ class JobsJarIT {
                     parameters:
                       - {name: jobId, value: bad}
                       - {name: source, value: "."}
-                      - {name: target, value: "s3://b"}
+                      - {name: target, value: "s3://bkt"}
                       - {name: interval, value: "soon"}
                 """);
 

@@ -186,22 +186,28 @@ class YamlJobsTest {
         plainContext().start();
 
         assertThatThrownBy(() -> AutosyncJobs.add(context, Map.of("jobId", "j1", "source", source.toString(),
-                "target", "s3://b", "interval", "10x")))
+                "target", "s3://bkt", "interval", "10x")))
                 .hasMessageContaining("job j1: parameter 'interval': '10x' is not a duration");
         assertThatThrownBy(() -> AutosyncJobs.add(context, Map.of("jobId", "j2", "source", source.toString(),
-                "target", "s3://b", "sourcePrefx", "/")))
+                "target", "s3://bkt", "sourcePrefx", "/")))
                 .hasMessageContaining("job j2: unknown parameter 'sourcePrefx'");
         assertThatThrownBy(() -> AutosyncJobs.add(context, Map.of("jobId", "j3", "source", work.resolve("missing").toString(),
-                "target", "s3://b")))
+                "target", "s3://bkt")))
                 .hasMessageContaining("job j3: parameter 'source': ").hasMessageContaining("does not exist");
         assertThatThrownBy(() -> AutosyncJobs.add(context, Map.of("jobId", "j4", "source", source.toString(),
                 "target", "ftp://b")))
                 .hasMessageContaining("job j4: parameter 'target': invalid target 'ftp://b'");
         assertThatThrownBy(() -> AutosyncJobs.add(context, Map.of("jobId", "j5", "source", source.toString(),
-                "target", "s3://b", "filter", "(")))
+                "target", "s3://bkt", "filter", "(")))
                 .hasMessageContaining("job j5: parameter 'filter'");
         assertThatThrownBy(() -> AutosyncJobs.add(context, Map.of("jobId", "j6", "source", source.toString())))
                 .hasMessageContaining("job j6: parameter 'target': give exactly one of target");
+        assertThatThrownBy(() -> AutosyncJobs.add(context, Map.of("jobId", "j7", "source", source.toString(),
+                "target", "s3://My_Bucket")))
+                .hasMessageContaining("job j7: parameter 'target': invalid bucket name 'My_Bucket'");
+        assertThatThrownBy(() -> AutosyncJobs.add(context, Map.of("jobId", "j8", "source", source.toString(),
+                "target", "s3://bkt", "partSize", "1MiB")))
+                .hasMessageContaining("job j8: parameter 'partSize': must be between 5MiB and 5GiB");
         assertThat(AutosyncJobs.jobs(context)).isEmpty();
     }
 
