@@ -287,6 +287,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         try {
             Reconciler.PassResult result = reconciler.pass(transfers());
             stats.unchanged(result.unchanged());
+            stats.failed(result.notMirrored().size());
             reportUnsettled(result.unsettled());
             lastPassIncomplete = result.deleteBlockReason().isPresent();
             long inScopeAfter = Math.max(0, result.inScope() - (result.deletesSent() ? result.deletes().size() : 0));

@@ -35,6 +35,9 @@ import java.util.function.Function;
  */
 public final class LocalTreeWalker implements Iterator<LocalFile> {
 
+    /** What the JVM decodes a file name's invalid UTF-8 bytes to. */
+    private static final char UNDECODABLE = '\uFFFD';
+
     private static final Comparator<Entry> S3_ORDER =
             Comparator.comparing(Entry::sortName, S3KeyOrder.INSTANCE);
 
@@ -47,6 +50,7 @@ public final class LocalTreeWalker implements Iterator<LocalFile> {
     private final List<String> problems = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
     private final List<String> gone = new ArrayList<>();
+    private final List<Path> unmappable = new ArrayList<>();
     private LocalFile next;
     private boolean exhausted;
 
@@ -106,6 +110,14 @@ public final class LocalTreeWalker implements Iterator<LocalFile> {
         return Collections.unmodifiableList(problems);
     }
 
+    /**
+     * Files and directories whose names are not valid UTF-8 (or hold U+FFFD): they have no faithful key, two of them
+     * could map to the same one, so they are not walked; not errors, but the user must rename them.
+     */
+    public List<Path> unmappable() {
+        return Collections.unmodifiableList(unmappable);
+    }
+
     /** Directories removed while the walk went on (a concurrent delete); not errors. */
     public List<String> vanished() {
         return Collections.unmodifiableList(gone);
@@ -144,7 +156,9 @@ public final class LocalTreeWalker implements Iterator<LocalFile> {
                 continue;
             }
             Entry entry = current.entries().next();
-            if (entry.directory()) {
+            if (entry.path().toString().indexOf(UNDECODABLE) >= 0) {
+                unmappable.add(entry.path());
+            } else if (entry.directory()) {
                 descend(entry, current);
             } else {
                 return new LocalFile(entry.path(), keyOf.apply(entry.path()), entry.size(), entry.mtimeMillis());

@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.autosync.keys.KeyMapper;
 import org.autosync.local.LocalFile;
@@ -80,9 +82,12 @@ public final class Reconciler {
      * @param railTripped       why a safety rail held the deletes back (over {@code --max_delete}, empty source)
      * @param unsettled         files still being written at the end of the pass: not uploaded, and their
      *                          objects not deleted
+     * @param notMirrored       files the pass could not mirror and went on without, one line each (a name that is
+     *                          not valid UTF-8, an object that could not be compared); their objects are not deleted
      */
     public record PassResult(long unchanged, List<String> deletes, Optional<String> deleteBlockReason, long inScope,
-                             Optional<String> railTripped, boolean deletesSent, List<LocalFile> unsettled) {
+                             Optional<String> railTripped, boolean deletesSent, List<LocalFile> unsettled,
+                             List<String> notMirrored) {
     }
 
     public PassResult pass(Transfers transfers) throws InterruptedException {
@@ -100,6 +105,7 @@ public final class Reconciler {
             firstTry = merge(transfers, true);
         }
         Plan plan = firstTry;
+        List<String> notMirrored = notMirrored(plan);
         plan.objectsMissing.forEach(local -> transfers.upload(local, "missing in target"));
         List<LocalFile> unsettled = uploadOnceSettled(plan.unsettled, transfers);
         transfers.awaitUploads();
@@ -117,7 +123,25 @@ public final class Reconciler {
                     plan.skippedBackupKeys, sourceRoot, gate.policy().backupPrefix());
         }
         return new PassResult(plan.unchanged, plan.deletes, decision.blocked(), plan.inScope, decision.rail(), send,
-                unsettled);
+                unsettled, notMirrored);
+    }
+
+    /**
+     * The files the merge went on without, reported in one WARN line; an object whose file has no faithful key
+     * is kept, since its file may well be there.
+     */
+    private List<String> notMirrored(Plan plan) {
+        List<String> lines = new ArrayList<>(plan.notCompared);
+        Set<String> unmappableKeys = new HashSet<>();
+        for (Path path : plan.walker.unmappable()) {
+            unmappableKeys.add(mapper.keyFor(path));
+            lines.add(path + ": its name is not valid UTF-8, so it has no key; rename it to mirror it");
+        }
+        plan.deletes.removeIf(unmappableKeys::contains);
+        if (!lines.isEmpty()) {
+            LOG.warn("{} file(s) under {} not mirrored by this pass, first: {}", lines.size(), sourceRoot, lines.get(0));
+        }
+        return lines;
     }
 
     /**
@@ -215,7 +239,14 @@ public final class Reconciler {
                         plan.unsettled.add(new Unsettled(local, remote)); // present: its object is not deleted
                         return;
                     }
-                    Optional<String> reason = changes.uploadReason(local, remote);
+                    Optional<String> reason;
+                    try {
+                        reason = changes.uploadReason(local, remote);
+                    } catch (RuntimeException e) {
+                        // one object that cannot be compared (a HEAD that failed) must not end the whole pass
+                        plan.notCompared.add(local.path() + ": cannot compare with its object: " + actor.explain(e));
+                        return;
+                    }
                     if (reason.isPresent()) {
                         transfers.upload(local, reason.get());
                     } else {
@@ -237,6 +268,7 @@ public final class Reconciler {
         final List<Unsettled> unsettled = new ArrayList<>();
         /** Uploaded before, unchanged, but not in the listing: uploaded once the merge completed. */
         final List<LocalFile> objectsMissing = new ArrayList<>();
+        final List<String> notCompared = new ArrayList<>();
         long unchanged;
         long localFiles;
         long inScope;

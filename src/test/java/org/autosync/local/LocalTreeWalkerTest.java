@@ -258,6 +258,24 @@ class LocalTreeWalkerTest {
     }
 
     @Test
+    void namesThatAreNotValidUtf8AreSetAsideNotWalkedAndNotAProblem() throws Exception {
+        Path root = source();
+        write(root.resolve("a.txt"), "x");
+        write(root.resolve("z.txt"), "x");
+        // two names that differ only in bytes that are not UTF-8: both would decode to the same key
+        Process touch = new ProcessBuilder("sh", "-c", "cd \"$0\" && touch \"$(printf 'b\\377')\" \"$(printf 'b\\376')\"",
+                root.toString()).inheritIO().start();
+        assertThat(touch.waitFor()).isZero();
+
+        LocalTreeWalker walker = walker(false);
+
+        assertThat(keys(walker)).containsExactly("pfx/a.txt", "pfx/z.txt");
+        assertThat(walker.unmappable()).hasSize(2);
+        assertThat(walker.problems()).isEmpty();
+        assertThat(walker.complete()).isTrue();
+    }
+
+    @Test
     void skipsSpecialFilesSilently() throws IOException {
         Path root = source();
         write(root.resolve("a"), "x");
