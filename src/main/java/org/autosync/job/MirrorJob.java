@@ -75,6 +75,8 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         if (!spec.dryRun() && state instanceof MultipartJournal journal) {
             actor.useJournal(journal);
         }
+        // after a restart, deletes from events count against what the job recorded, not against an unknown number
+        gate.objectsInScope(recordedInScope());
     }
 
     @Override
@@ -290,13 +292,14 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
             stats.failed(result.notMirrored().size());
             reportUnsettled(result.unsettled());
             lastPassIncomplete = result.deleteBlockReason().isPresent();
-            long inScopeAfter = Math.max(0, result.inScope() - (result.deletesSent() ? result.deletes().size() : 0));
+            // the objects the job holds now: what the listing showed is stale after a first sync into an empty bucket
+            long inScopeAfter = recordedInScope();
             if (result.deleteBlockReason().isPresent()) {
-                gate.passHeldBack(inScopeAfter);
+                gate.objectsInScope(inScopeAfter);
                 health(JobHealth.Status.DELETES_BLOCKED, result.deleteBlockReason().get());
                 stats.passEnded(MirrorStats.PassOutcome.DELETES_BLOCKED);
             } else if (result.railTripped().isPresent()) {
-                gate.passHeldBack(inScopeAfter);
+                gate.objectsInScope(inScopeAfter);
                 health(JobHealth.Status.RAIL_TRIPPED, result.railTripped().get());
                 stats.passEnded(MirrorStats.PassOutcome.RAIL_TRIPPED);
             } else {
@@ -309,6 +312,10 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         } finally {
             currentPass = null;
         }
+    }
+
+    private long recordedInScope() {
+        return state.countUnder(spec.scopePrefix());
     }
 
     /** A pass ended with {@code failure}: one line in the target's own terms instead of a stack trace. */

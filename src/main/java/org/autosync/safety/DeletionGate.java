@@ -111,8 +111,8 @@ public final class DeletionGate {
         eventLimit.reset();
     }
 
-    /** A pass ended with its deletes held back: the event limit still learns how many objects are in scope. */
-    public void passHeldBack(long inScope) {
+    /** How many objects the job holds in its scope now: the base of the event-delete limit. */
+    public void objectsInScope(long inScope) {
         eventLimit.inScope(inScope);
     }
 

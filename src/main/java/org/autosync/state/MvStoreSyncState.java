@@ -102,6 +102,16 @@ public final class MvStoreSyncState extends ServiceSupport implements SyncState,
         return keys;
     }
 
+    /** A range read of the ordered map from {@code prefix}, like {@link #keysUnder}. */
+    @Override
+    public long countUnder(String prefix) {
+        long count = 0;
+        for (Iterator<String> it = records.keyIterator(prefix); it.hasNext() && it.next().startsWith(prefix); ) {
+            count++;
+        }
+        return count;
+    }
+
     @Override
     public void clear() {
         records.clear();

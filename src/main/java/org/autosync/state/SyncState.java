@@ -24,6 +24,9 @@ public interface SyncState {
      */
     List<String> keysUnder(String prefix, String after, int limit);
 
+    /** How many keys starting with {@code prefix} are recorded: the objects a job knows it holds in its scope. */
+    long countUnder(String prefix);
+
     /** Forgets every record (the next pass compares every file with its object again). */
     void clear();
 }

@@ -285,4 +285,21 @@ class DeletionRailsRoutesTest {
         assertThat(deleteRequests).as("the file that exists again when the deletes go").containsExactly("m/f01.txt");
         assertThat(keys()).contains("m/f00.txt").doesNotContain("m/f01.txt");
     }
+
+    @Test
+    void eventDeletesAfterAFirstSyncIntoAnEmptyBucketCountAgainstTheObjectsItUploaded() throws Exception {
+        // the first pass listed an empty bucket and uploaded 40 files: 50% of them may go by events, not 10 of 0
+        MirrorJob job = startJob(40, DeletePolicy.defaults());
+        List<String> refused = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            String name = String.format("f%02d.txt", i);
+            Files.delete(source.resolve(name));
+            Exchange sent = template.send(MirrorRouteTemplates.deleteUri(job.id()), e -> e.getMessage().setBody("m/" + name));
+            Optional.ofNullable(sent.getMessage().getHeader(AutosyncHeaders.DELETE_REFUSED, String.class)).ifPresent(refused::add);
+        }
+
+        assertThat(refused).isEmpty();
+        assertThat(keys()).hasSize(25);
+        assertThat(job.health().isHealthy()).isTrue();
+    }
 }
