@@ -215,6 +215,15 @@ final class SourceWatcher {
         }
 
         @Override
+        public void deleteRenamed(List<String> keys) {
+            try {
+                transfers.deleteRenamed(keys);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: delete of {} renamed key(s) from events failed: {}", spec.id(), keys.size(), e.toString());
+            }
+        }
+
+        @Override
         public void blocked(String reason) {
             job.eventDeletesBlocked(reason);
         }

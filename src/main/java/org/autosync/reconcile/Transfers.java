@@ -26,6 +26,9 @@ public interface Transfers {
     /** Deletes keys whose files were removed (a file-system event): no pass approved them, so the event limit applies. */
     void deleteFromEvents(List<String> keys);
 
+    /** Deletes keys whose content appeared under another name (a rename): not counted against the event limit. */
+    void deleteRenamed(List<String> keys);
+
     int DELETE_BATCH = 1000;
 
     /** Thrown by a transfer asked for after the job stopped taking work: the pass ends, sending nothing more. */

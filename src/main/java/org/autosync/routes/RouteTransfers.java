@@ -108,6 +108,11 @@ final class RouteTransfers implements Transfers, AutoCloseable {
         send(keys, false);
     }
 
+    @Override
+    public void deleteRenamed(List<String> keys) {
+        send(keys, true);
+    }
+
     private void send(List<String> keys, boolean approved) {
         Exchange done = template().send(deleteUri, exchange -> {
             exchange.getMessage().setBody(List.copyOf(keys));

@@ -8,9 +8,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -30,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * watcher): a created or modified file is checked once it has settled and uploaded if the job's one upload
  * rule ({@link ChangeDetector#localChange}) says it changed; a created or moved-in directory is walked; a deleted file whose key is recorded
  * is deleted, and a deleted directory (the watcher gives only its path) becomes a delete of the recorded
- * keys under it. A rename is a DELETE of the old path and a CREATE of the new one, so it becomes both.
+ * keys under it. A rename is a DELETE of the old path and a CREATE of the new one, so it becomes both; deletes
+ * wait {@value #RENAME_WINDOW_MILLIS} ms for their content to show up under a new name, so that a rename is
+ * told apart from data going away.
  * <p>
  * Deletes are sent without pass approval, so the delete route's event-delete limit applies. None are sent
  * while the source root is missing, no longer a directory, or replaced by another directory (a renamed
@@ -43,6 +49,12 @@ public final class WatchEvents {
     /** Keys per delete message: the delete route takes batches of at most 1000. */
     static final int DELETE_BATCH = 1000;
 
+    /**
+     * How long a delete from events waits for its content (size and mtime, which a rename keeps) to appear under
+     * another name: then it was a rename, and it does not spend the event-delete budget.
+     */
+    static final long RENAME_WINDOW_MILLIS = 2000;
+
     public enum Kind { CREATE, MODIFY, DELETE, OVERFLOW }
 
     /** Where the actions go: in a job, its upload and delete routes and its health. */
@@ -51,6 +63,9 @@ public final class WatchEvents {
         void upload(LocalFile file, String reason);
 
         void delete(List<String> keys);
+
+        /** Deletes keys whose content appeared under another name meanwhile (a rename): no data goes away. */
+        void deleteRenamed(List<String> keys);
 
         /** Deletes from events are not safe now (the source root is gone or replaced). */
         void blocked(String reason);
@@ -70,6 +85,9 @@ public final class WatchEvents {
     private final Actions actions;
     private final LongSupplier clock;
     private final Debouncer<Path> debouncer;
+    private final Debouncer.Scheduler scheduler;
+    /** "size mtime" of files seen created or moved in, with when: a held delete of the same content was a rename. */
+    private final Map<String, Deque<Long>> seen = new HashMap<>();
     private final Object rootIdentity;
 
     /**
@@ -88,6 +106,7 @@ public final class WatchEvents {
         this.actions = actions;
         this.clock = clockMillis;
         this.debouncer = new Debouncer<>(clockMillis, scheduler, this::check);
+        this.scheduler = scheduler;
         this.rootIdentity = identity(root);
     }
 
@@ -126,6 +145,7 @@ public final class WatchEvents {
                 walk(path);
             }
         } else if (attrs.isRegularFile() && filter.accepts(path)) {
+            saw(attrs);
             schedule(path, attrs.lastModifiedTime().toMillis());
         }
     }
@@ -145,6 +165,7 @@ public final class WatchEvents {
                         attrs = target;
                     }
                     if (attrs.isRegularFile() && filter.accepts(file)) {
+                        saw(attrs);
                         schedule(file, attrs.lastModifiedTime().toMillis());
                     }
                     return FileVisitResult.CONTINUE;
@@ -214,14 +235,56 @@ public final class WatchEvents {
                 if (file.isPresent() && filter.accepts(file.get()) && !Files.exists(file.get(), LinkOption.NOFOLLOW_LINKS)) {
                     batch.add(under);
                     if (batch.size() == DELETE_BATCH) {
-                        actions.delete(List.copyOf(batch));
+                        hold(List.copyOf(batch));
                         batch.clear();
                     }
                 }
             }
         }
         if (!batch.isEmpty()) {
-            actions.delete(List.copyOf(batch));
+            hold(List.copyOf(batch));
+        }
+    }
+
+    private synchronized void saw(BasicFileAttributes attrs) {
+        seen.computeIfAbsent(attrs.size() + " " + attrs.lastModifiedTime().toMillis(), k -> new ArrayDeque<>())
+                .add(clock.getAsLong());
+    }
+
+    /** Sends {@code keys} for deletion once the rename window has passed, those renamed meanwhile as such. */
+    private void hold(List<String> keys) {
+        List<String> contents = keys.stream()
+                .map(k -> state.get(k).map(r -> r.size() + " " + r.mtimeMillis()).orElse("")).toList();
+        scheduler.schedule(() -> release(keys, contents), RENAME_WINDOW_MILLIS);
+    }
+
+    private void release(List<String> keys, List<String> contents) {
+        Optional<String> rootProblem = rootProblem();
+        if (rootProblem.isPresent()) {
+            actions.blocked(rootProblem.get());
+            return;
+        }
+        List<String> renamed = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        synchronized (this) {
+            long expired = clock.getAsLong() - 2 * RENAME_WINDOW_MILLIS;
+            seen.values().forEach(times -> times.removeIf(t -> t < expired));
+            seen.values().removeIf(Deque::isEmpty);
+            for (int i = 0; i < keys.size(); i++) {
+                Deque<Long> times = seen.get(contents.get(i));
+                if (times != null && !times.isEmpty()) {
+                    times.poll();
+                    renamed.add(keys.get(i));
+                } else {
+                    gone.add(keys.get(i));
+                }
+            }
+        }
+        if (!gone.isEmpty()) {
+            actions.delete(gone);
+        }
+        if (!renamed.isEmpty()) {
+            actions.deleteRenamed(renamed);
         }
     }
 

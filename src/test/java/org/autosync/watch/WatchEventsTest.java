@@ -35,6 +35,7 @@ class WatchEventsTest {
     private final DebouncerTest.ManualTime time = new DebouncerTest.ManualTime();
     private final List<String> uploads = new ArrayList<>();
     private final List<List<String>> deletes = new ArrayList<>();
+    private final List<List<String>> renamed = new ArrayList<>();
     private final List<String> blocked = new ArrayList<>();
     private WatchEvents events;
 
@@ -57,6 +58,11 @@ class WatchEventsTest {
                     @Override
                     public void delete(List<String> keys) {
                         deletes.add(keys);
+                    }
+
+                    @Override
+                    public void deleteRenamed(List<String> keys) {
+                        renamed.add(keys);
                     }
 
                     @Override
@@ -135,6 +141,8 @@ class WatchEventsTest {
         state.put("m/a.txt", new SyncRecord(1, 1, null));
         events.onEvent(WatchEvents.Kind.DELETE, root.resolve("a.txt"));
         events.onEvent(WatchEvents.Kind.DELETE, root.resolve("never-uploaded.txt"));
+        assertThat(deletes).as("held for the rename window").isEmpty();
+        time.advanceTo(time.now + WatchEvents.RENAME_WINDOW_MILLIS);
         assertThat(deletes).containsExactly(List.of("m/a.txt"));
     }
 
@@ -145,6 +153,7 @@ class WatchEventsTest {
         state.put("m/d.txt", new SyncRecord(1, 1, null));
         state.put("m/dd/z.txt", new SyncRecord(1, 1, null));
         events.onEvent(WatchEvents.Kind.DELETE, root.resolve("d"));
+        time.advanceTo(time.now + WatchEvents.RENAME_WINDOW_MILLIS);
         assertThat(deletes).containsExactly(List.of("m/d/e/y.txt", "m/d/x.txt"));
     }
 
@@ -154,21 +163,40 @@ class WatchEventsTest {
             state.put(String.format("m/d/f%05d", i), new SyncRecord(1, 1, null));
         }
         events.onEvent(WatchEvents.Kind.DELETE, root.resolve("d"));
+        time.advanceTo(time.now + WatchEvents.RENAME_WINDOW_MILLIS);
         assertThat(deletes).hasSize(2);
         assertThat(deletes.get(0)).hasSize(WatchEvents.DELETE_BATCH);
         assertThat(deletes.get(1)).hasSize(5);
     }
 
     @Test
-    void renameIsADeleteOfTheOldKeyAndAnUploadOfTheNew() throws IOException {
+    void renameIsADeleteOfTheOldKeyAndAnUploadOfTheNewNotCountedAsDataGoingAway() throws IOException {
         Path old = write("old.txt", "abc", time.now - 10_000);
         state.put("m/old.txt", new SyncRecord(3, time.now - 10_000, null));
         Path moved = Files.move(old, root.resolve("new.txt"));
         events.onEvent(WatchEvents.Kind.DELETE, old);
         events.onEvent(WatchEvents.Kind.CREATE, moved);
-        time.advanceTo(time.now);
-        assertThat(deletes).containsExactly(List.of("m/old.txt"));
+        time.advanceTo(time.now + WatchEvents.RENAME_WINDOW_MILLIS);
+        assertThat(renamed).containsExactly(List.of("m/old.txt"));
+        assertThat(deletes).isEmpty();
         assertThat(uploads).containsExactly("new.txt:3");
+    }
+
+    @Test
+    void renamedDirectoryIsTwoRenamesAndAnUnrelatedDeleteIsNot() throws IOException {
+        long mtime = time.now - 10_000;
+        write("d/x.txt", "x", mtime);
+        write("d/y.txt", "yy", mtime);
+        state.put("m/d/x.txt", new SyncRecord(1, mtime, null));
+        state.put("m/d/y.txt", new SyncRecord(2, mtime, null));
+        state.put("m/gone.txt", new SyncRecord(7, mtime, null));
+        Path moved = Files.move(root.resolve("d"), root.resolve("e"));
+        events.onEvent(WatchEvents.Kind.DELETE, root.resolve("d"));
+        events.onEvent(WatchEvents.Kind.DELETE, root.resolve("gone.txt"));
+        events.onEvent(WatchEvents.Kind.CREATE, moved);
+        time.advanceTo(time.now + WatchEvents.RENAME_WINDOW_MILLIS);
+        assertThat(renamed).containsExactly(List.of("m/d/x.txt", "m/d/y.txt"));
+        assertThat(deletes).containsExactly(List.of("m/gone.txt"));
     }
 
     @Test
@@ -176,7 +204,7 @@ class WatchEventsTest {
         Path f = write("a.txt", "new", time.now - 10_000);
         state.put("m/a.txt", new SyncRecord(1, 1, null));
         events.onEvent(WatchEvents.Kind.DELETE, f);
-        time.advanceTo(time.now);
+        time.advanceTo(time.now + WatchEvents.RENAME_WINDOW_MILLIS);
         assertThat(deletes).isEmpty();
         assertThat(uploads).containsExactly("a.txt:3");
     }
