@@ -113,6 +113,15 @@ final class SwiftClient {
         }
     }
 
+    /** {@code PUT /container} (201 created, 202 already there). */
+    void createContainer(String container) throws IOException {
+        HttpResponse<String> r = send("PUT", encodePath(container, null), null, Map.of(), null,
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new SwiftException(r.statusCode(), "PUT container " + container, r.body());
+        }
+    }
+
     /** {@code GET /info} of the proxy (no token needed), read once. */
     Capabilities capabilities() throws IOException {
         Capabilities c = capabilities;
