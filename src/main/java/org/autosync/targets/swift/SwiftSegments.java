@@ -54,29 +54,24 @@ final class SwiftSegments {
     }
 
     /**
-     * The segments {@code key}'s current manifest references: empty for a plain or missing object; null when
-     * it could not be read (then nothing is removed afterwards: garbage rather than a loss).
+     * The segments {@code key}'s current manifest references: empty for a plain or missing object. When that
+     * cannot be read the caller does not go ahead: replacing an object whose segments are unknown would leave them
+     * behind for good, and a Swift that cannot answer a HEAD will not take an upload either.
      */
-    Set<Segment> of(String key) {
-        try {
-            HttpResponse<Void> head = client.send("HEAD", SwiftClient.encodePath(settings.container(), key), null,
-                    Map.of(), null, HttpResponse.BodyHandlers.discarding());
-            if (head.statusCode() == 404) {
-                return Set.of();
-            }
-            if (head.statusCode() / 100 != 2) {
-                throw new SwiftException(head.statusCode(), "HEAD " + key, null);
-            }
-            if (head.headers().firstValue("X-Static-Large-Object").filter("true"::equalsIgnoreCase).isPresent()) {
-                return sloSegments(key);
-            }
-            String dlo = head.headers().firstValue("X-Object-Manifest").orElse(null);
-            return dlo == null ? Set.of() : dloSegments(URLDecoder.decode(dlo.replace("+", "%2B"), StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("could not read the manifest of {} before replacing it; its old segments, if any, stay: {}", key,
-                    e.getMessage());
-            return null;
+    Set<Segment> of(String key) throws IOException {
+        HttpResponse<Void> head = client.send("HEAD", SwiftClient.encodePath(settings.container(), key), null,
+                Map.of(), null, HttpResponse.BodyHandlers.discarding());
+        if (head.statusCode() == 404) {
+            return Set.of();
         }
+        if (head.statusCode() / 100 != 2) {
+            throw new SwiftException(head.statusCode(), "HEAD " + key, null);
+        }
+        if (head.headers().firstValue("X-Static-Large-Object").filter("true"::equalsIgnoreCase).isPresent()) {
+            return sloSegments(key);
+        }
+        String dlo = head.headers().firstValue("X-Object-Manifest").orElse(null);
+        return dlo == null ? Set.of() : dloSegments(URLDecoder.decode(dlo.replace("+", "%2B"), StandardCharsets.UTF_8));
     }
 
     private Set<Segment> sloSegments(String key) throws IOException {
@@ -118,7 +113,7 @@ final class SwiftSegments {
      * Failures are logged, never thrown: the object itself is in place.
      */
     void removeReplaced(String key, Set<Segment> old, Collection<Segment> now) {
-        if (old == null || old.isEmpty()) {
+        if (old.isEmpty()) {
             return;
         }
         Map<String, List<String>> stale = new LinkedHashMap<>();
