@@ -175,6 +175,7 @@ use = egg:swift#slo
 use = egg:swift#dlo
 [filter:versioned_writes]
 use = egg:swift#versioned_writes
+allow_versioned_writes = true
 [filter:symlink]
 use = egg:swift#symlink
 CONF

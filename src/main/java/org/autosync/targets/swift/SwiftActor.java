@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *       Static Large Objects: segments, each with its own MD5, go one after another into
  *       {@code <container>_segments} as {@code <key>/slo/<upload id>/<8-digit index>} (the convention of
  *       python-swiftclient and rclone: the mirrored container's listing stays clean), then the manifest is
- *       PUT with the metadata. Segments of a replaced or deleted SLO are removed afterwards.</li>
+ *       PUT with the metadata. Exactly the segments of the manifest an upload or delete replaced are removed
+ *       afterwards, none in a versioned container ({@link SwiftSegments}).</li>
  *   <li><b>Delete</b>: {@link SwiftDeletes}, with the segments of deleted large objects.</li>
  * </ul>
  *
@@ -62,14 +63,14 @@ public final class SwiftActor implements Actor {
     private final SwiftClient client;
     private final SwiftFailures failures;
     private final SwiftDeletes deletes;
-    /** Whether the segments container is known to exist; null = not checked yet. */
-    private volatile Boolean segmentsContainerExists;
+    private final SwiftSegments segments;
 
     public SwiftActor(SwiftSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.client = new SwiftClient(settings);
         this.failures = new SwiftFailures(settings);
         this.deletes = new SwiftDeletes(client, failures);
+        this.segments = new SwiftSegments(settings, client, deletes);
     }
 
     public SwiftSettings settings() {
@@ -90,7 +91,7 @@ public final class SwiftActor implements Actor {
                     settings.listLimit());
             if (first == null) {
                 if (settings.createContainerIfMissing()) {
-                    createContainer(settings.container());
+                    client.createContainer(settings.container());
                     LOG.info("created container {}", settings.container());
                 } else {
                     LOG.info("container {} does not exist (not created: creation is off); listing it as empty",
@@ -104,14 +105,6 @@ public final class SwiftActor implements Actor {
         }
     }
 
-    private void createContainer(String container) throws IOException {
-        HttpResponse<String> r = client.send("PUT", SwiftClient.encodePath(container, null), null, Map.of(), null,
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new SwiftException(r.statusCode(), "PUT container " + container, r.body());
-        }
-    }
-
     // ---------------------------------------------------------------- upload
 
     @Override
@@ -119,16 +112,17 @@ public final class SwiftActor implements Actor {
         Objects.requireNonNull(upload, "upload");
         long threshold = settings.largeThreshold() > 0 ? settings.largeThreshold()
                 : client.capabilities().maxFileSize();
+        // read before the upload: afterwards it may already be another upload's manifest (see SwiftSegments)
+        Set<SwiftSegments.Segment> replaced = segments.of(upload.key());
         String etag;
-        String keepSegments = null;
+        List<SwiftSegments.Segment> written = new ArrayList<>();
         if (upload.size() > threshold) {
             String uploadId = System.currentTimeMillis() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-            keepSegments = upload.key() + SLO_MARKER + uploadId + "/";
-            etag = uploadLarge(upload, keepSegments);
+            etag = uploadLarge(upload, upload.key() + SLO_MARKER + uploadId + "/", written);
         } else {
             etag = uploadSingle(upload);
         }
-        removeStaleSegments(upload.key(), keepSegments);
+        segments.removeReplaced(upload.key(), replaced, written);
         return etag;
     }
 
@@ -152,7 +146,9 @@ public final class SwiftActor implements Actor {
         return etag;
     }
 
-    private String uploadLarge(Upload upload, String segmentPrefix) throws IOException {
+    /** Segments, then the manifest; {@code written} receives the segments the manifest references. */
+    private String uploadLarge(Upload upload, String segmentPrefix, List<SwiftSegments.Segment> written)
+            throws IOException {
         SwiftClient.Capabilities caps = client.capabilities();
         long segment = settings.segmentSize() > 0 ? settings.segmentSize() : Math.min(caps.maxFileSize(), GIB);
         long minForCount = (upload.size() + caps.maxManifestSegments() - 1) / caps.maxManifestSegments();
@@ -162,12 +158,8 @@ public final class SwiftActor implements Actor {
                     + caps.maxManifestSegments() + " segments of at most " + caps.maxFileSize() + " bytes");
         }
         String segContainer = settings.segmentsContainer();
-        if (!Boolean.TRUE.equals(segmentsContainerExists)) {
-            createContainer(segContainer);
-            segmentsContainerExists = true;
-        }
+        segments.ensureSegmentsContainer();
         ArrayNode manifest = SwiftClient.JSON.createArrayNode();
-        List<String> written = new ArrayList<>();
         try {
             int index = 0;
             for (long offset = 0; offset < upload.size(); offset += segment, index++) {
@@ -179,7 +171,7 @@ public final class SwiftActor implements Actor {
                 headers.put("Content-Type", DEFAULT_CONTENT_TYPE);
                 put(upload, SwiftClient.encodePath(segContainer, name), null, headers,
                         SwiftClient.fileRange(upload.file(), offset, length));
-                written.add(name);
+                written.add(new SwiftSegments.Segment(segContainer, name));
                 manifest.addObject().put("path", "/" + segContainer + "/" + name).put("etag", md5)
                         .put("size_bytes", length);
             }
@@ -190,7 +182,8 @@ public final class SwiftActor implements Actor {
                     () -> HttpRequest.BodyPublishers.ofByteArray(json));
         } catch (IOException | RuntimeException e) {
             if (!written.isEmpty()) {
-                List<DeleteFailure> left = deletes.delete(segContainer, written);
+                List<DeleteFailure> left = deletes.delete(segContainer,
+                        written.stream().map(SwiftSegments.Segment::name).toList());
                 if (!left.isEmpty()) {
                     LOG.warn("{} segments of the failed upload of {} could not be removed from {}", left.size(),
                             upload.key(), segContainer);
@@ -214,7 +207,7 @@ public final class SwiftActor implements Actor {
         }
         if (r.statusCode() == 404 && query == null && settings.createContainerIfMissing()) {
             // the container (or the segments container) went missing: create it once and retry
-            createContainer(path.substring(1, path.indexOf('/', 1)));
+            client.createContainer(path.substring(1, path.indexOf('/', 1)));
             r = client.send("PUT", path, query, headers, body, HttpResponse.BodyHandlers.ofString());
         }
         if (r.statusCode() == 422) {
@@ -258,86 +251,33 @@ public final class SwiftActor implements Actor {
         }
     }
 
-    // ---------------------------------------------------------------- segments housekeeping
-
-    private boolean segmentsContainerExists() throws IOException {
-        Boolean known = segmentsContainerExists;
-        if (known == null) {
-            HttpResponse<Void> r = client.send("HEAD", SwiftClient.encodePath(settings.segmentsContainer(), null), null,
-                    Map.of(), null, HttpResponse.BodyHandlers.discarding());
-            known = r.statusCode() / 100 == 2;
-            segmentsContainerExists = known;
-        }
-        return known;
-    }
-
-    /** The key a segment name belongs to ({@code <key>/slo/<id>/<index>}), or null for a foreign name. */
-    static String segmentOwner(String segmentName) {
-        int at = segmentName.lastIndexOf(SLO_MARKER);
-        return at < 0 ? null : segmentName.substring(0, at);
-    }
-
-    /** After an upload of {@code key}: deletes its segments except those under {@code keep} (null = all). */
-    private void removeStaleSegments(String key, String keep) {
-        try {
-            if (!segmentsContainerExists()) {
-                return;
-            }
-            List<String> stale = new ArrayList<>();
-            try (RemoteListing segments = segmentListing(key + SLO_MARKER)) {
-                segments.forEachRemaining(o -> {
-                    if (key.equals(segmentOwner(o.key())) && (keep == null || !o.key().startsWith(keep))) {
-                        stale.add(o.key());
-                    }
-                });
-            }
-            if (!stale.isEmpty()) {
-                List<DeleteFailure> left = deletes.delete(settings.segmentsContainer(), stale);
-                LOG.debug("removed {} old segments of {}", stale.size() - left.size(), key);
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("could not remove old segments of {} from {}: {}", key, settings.segmentsContainer(), explain(e));
-        }
-    }
-
-    private RemoteListing segmentListing(String prefix) throws IOException {
-        List<RemoteObject> first = SwiftListing.fetchPage(client, settings.segmentsContainer(), prefix, null,
-                settings.listLimit());
-        return new SwiftListing(client, settings.segmentsContainer(), prefix, settings.listLimit(), first);
-    }
-
     // ---------------------------------------------------------------- delete
 
+    /**
+     * Deletes {@code keys}, and then the segments of those that were large objects of ours: their manifests
+     * are read before the delete, and exactly their segments go ({@link SwiftSegments}).
+     */
     @Override
     public List<DeleteFailure> delete(List<String> keys) {
         if (keys.isEmpty()) {
             return List.of();
         }
-        List<DeleteFailure> failures = deletes.delete(settings.container(), keys);
+        Map<String, Set<SwiftSegments.Segment>> manifests;
         try {
-            if (segmentsContainerExists()) {
-                Set<String> deleted = new HashSet<>(keys);
-                failures.forEach(f -> deleted.remove(f.key()));
-                List<String> orphans = new ArrayList<>();
-                try (RemoteListing segments = segmentListing(null)) {
-                    segments.forEachRemaining(o -> {
-                        if (deleted.contains(segmentOwner(o.key()))) {
-                            orphans.add(o.key());
-                        }
-                    });
-                }
-                if (!orphans.isEmpty()) {
-                    List<DeleteFailure> left = deletes.delete(settings.segmentsContainer(), orphans);
-                    if (!left.isEmpty()) {
-                        LOG.warn("{} segments of deleted large objects could not be removed from {}: {}", left.size(),
-                                settings.segmentsContainer(), left.get(0).reason());
-                    }
-                }
-            }
+            manifests = segments.ofKeysToDelete(keys);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("could not remove the segments of deleted large objects from {}: {}",
+            LOG.warn("could not find the segments of the large objects to delete in {}; they stay: {}",
                     settings.segmentsContainer(), explain(e));
+            manifests = Map.of();
         }
+        List<DeleteFailure> failures = deletes.delete(settings.container(), keys);
+        Set<String> failed = new HashSet<>();
+        failures.forEach(f -> failed.add(f.key()));
+        manifests.forEach((key, old) -> {
+            if (!failed.contains(key)) {
+                segments.removeReplaced(key, old, List.of());
+            }
+        });
         return failures;
     }
 

@@ -2,7 +2,6 @@ package org.autosync.targets.swift;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The HTTP side of the Swift API on {@link HttpClient} (HTTP/1.1; Swift's eventlet server speaks no h2c):
  * requests relative to the account's storage URL, with the token from {@link SwiftAuth}. A 401 is answered
  * with one fresh login and one retry of the same request; a second 401 is a {@link SwiftAuthException}.
+ * Every request goes through {@link SwiftHttp}: an idle timeout ({@link SwiftSettings#timeout()}) on requests with
+ * and without a body, and retries with backoff for 5xx, 429, 498 and I/O errors, the S3 side's policy.
  * Request bodies are {@link Body} factories so that a retry re-reads the file instead of buffering it.
  * No {@code Expect: 100-continue}: JDK 17's HttpClient waited forever when Swift answered such a PUT with 404.
  * Tokens are renewed shortly before they expire ({@link SwiftAuth}), so a 401 after a streamed body is rare.
@@ -50,7 +52,11 @@ final class SwiftClient {
         }
     }
 
+    /** The S3 side's connect timeout ({@code S3ClientFactory.CONNECT_TIMEOUT}), or the idle timeout if shorter. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private final HttpClient http;
+    private final SwiftHttp exchanges;
     private final SwiftSettings settings;
     private final SwiftAuth auth;
     private volatile Capabilities capabilities;
@@ -58,7 +64,9 @@ final class SwiftClient {
     SwiftClient(SwiftSettings settings) {
         this.settings = settings;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+                .connectTimeout(settings.timeout().compareTo(CONNECT_TIMEOUT) < 0 ? settings.timeout() : CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.exchanges = new SwiftHttp(http, settings.timeout());
         this.auth = SwiftAuth.of(http, settings);
     }
 
@@ -67,8 +75,8 @@ final class SwiftClient {
     }
 
     /**
-     * Sends {@code method} to {@code storageUrl + path [+ "?" + query]} with the token; on 401 logs in
-     * again and retries once.
+     * Sends {@code method} to {@code storageUrl + path [+ "?" + query]} with the token, retried as
+     * {@link SwiftHttp} says; on 401 logs in again and tries once more.
      *
      * @param path    already encoded ({@link #encodePath}), starting with {@code /}, or empty for the account
      * @param query   already encoded ({@link #query}), or null
@@ -94,22 +102,19 @@ final class SwiftClient {
                                          Map<String, String> headers, Body body, HttpResponse.BodyHandler<T> handler)
             throws IOException {
         URI uri = URI.create(session.storageUrl() + path + (query == null || query.isEmpty() ? "" : "?" + query));
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("X-Auth-Token", session.token());
-        headers.forEach(request::header);
-        if (body == null) {
-            request.timeout(settings.timeout()).method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.method(method, body.open());
-        }
-        return exchange(request.build(), handler);
+        return exchanges.send(() -> {
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("X-Auth-Token", session.token());
+            headers.forEach(request::header);
+            return request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body.open()).build();
+        }, handler);
     }
 
-    <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
-        try {
-            return http.send(request, handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted: " + request.method() + " " + request.uri().getPath());
+    /** {@code PUT /container} (201 created, 202 already there). */
+    void createContainer(String container) throws IOException {
+        HttpResponse<String> r = send("PUT", encodePath(container, null), null, Map.of(), null,
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new SwiftException(r.statusCode(), "PUT container " + container, r.body());
         }
     }
 
@@ -122,8 +127,8 @@ final class SwiftClient {
             int v1 = s.indexOf("/v1/");
             URI info = URI.create((v1 >= 0 ? s.substring(0, v1) : storage.resolve("/").toString().replaceAll("/$", ""))
                     + "/info");
-            HttpResponse<String> response = exchange(HttpRequest.newBuilder(info).timeout(settings.timeout()).GET()
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = exchanges.send(() -> HttpRequest.newBuilder(info).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
             c = response.statusCode() == 200 ? Capabilities.parse(JSON.readTree(response.body()))
                     : Capabilities.parse(JSON.createObjectNode());
             capabilities = c;

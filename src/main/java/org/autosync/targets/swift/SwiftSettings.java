@@ -17,7 +17,10 @@ import java.util.Objects;
  * @param largeThreshold files larger than this become SLOs; 0 = the cluster's {@code max_file_size}
  * @param listLimit      objects per listing page (Swift's maximum is 10,000)
  * @param createContainerIfMissing create the container on the first listing when it is missing (off for dry runs)
- * @param timeout        connect timeout, and the response timeout of requests without a body
+ * @param timeout        idle timeout: a request fails when neither its body nor the answer moved for this long
+ *                       (with a body too: a server that takes an upload and never answers); also the login's
+ *                       response timeout, and the connect timeout up to 10 s. Default {@link #DEFAULT_TIMEOUT}, 60 s:
+ *                       the S3 side's socket timeout (rclone's {@code --timeout} is 5 min of idle connection)
  * @param project        Keystone only: the project (tenant) the token is scoped to; null for v1
  * @param domain         Keystone only: the domain of the user and of the project, by name (case-sensitive)
  */
@@ -29,6 +32,8 @@ public record SwiftSettings(URI authUrl, String user, String key, String contain
     public static final String DEFAULT_DOMAIN = "Default";
 
     public static final int MAX_LIST_LIMIT = 10_000;
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     public SwiftSettings {
         Objects.requireNonNull(authUrl, "authUrl");
@@ -44,6 +49,9 @@ public record SwiftSettings(URI authUrl, String user, String key, String contain
             throw new IllegalArgumentException("listLimit must be 1.." + MAX_LIST_LIMIT);
         }
         Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
         if (domain == null || domain.isBlank()) {
             domain = DEFAULT_DOMAIN;
         }
@@ -64,14 +72,14 @@ public record SwiftSettings(URI authUrl, String user, String key, String contain
     }
 
     public static SwiftSettings of(URI authUrl, String user, String key, String container) {
-        return new SwiftSettings(authUrl, user, key, container, 0, 0, MAX_LIST_LIMIT, true, Duration.ofSeconds(30),
+        return new SwiftSettings(authUrl, user, key, container, 0, 0, MAX_LIST_LIMIT, true, DEFAULT_TIMEOUT,
                 null, null);
     }
 
     /** Keystone v3: {@code authUrl} ends in {@code /v3}; the token is scoped to {@code project}. */
     public static SwiftSettings keystone(URI authUrl, String user, String key, String project, String domain,
                                          String container) {
-        return new SwiftSettings(authUrl, user, key, container, 0, 0, MAX_LIST_LIMIT, true, Duration.ofSeconds(30),
+        return new SwiftSettings(authUrl, user, key, container, 0, 0, MAX_LIST_LIMIT, true, DEFAULT_TIMEOUT,
                 project, domain);
     }
 
@@ -88,6 +96,11 @@ public record SwiftSettings(URI authUrl, String user, String key, String contain
     public SwiftSettings withCreateContainerIfMissing(boolean create) {
         return new SwiftSettings(authUrl, user, key, container, segmentSize, largeThreshold, listLimit, create,
                 timeout, project, domain);
+    }
+
+    public SwiftSettings withTimeout(Duration newTimeout) {
+        return new SwiftSettings(authUrl, user, key, container, segmentSize, largeThreshold, listLimit,
+                createContainerIfMissing, newTimeout, project, domain);
     }
 
     public SwiftSettings withKey(String newKey) {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -97,10 +98,19 @@ public final class SwiftTestClient {
 
     public static HttpResponse<byte[]> request(boolean keystone, String method, String container, String key,
                                                String query) throws IOException, InterruptedException {
+        return request(keystone, method, container, key, query, Map.of(), new byte[0]);
+    }
+
+    /** A request with headers and a body (empty for none). */
+    public static HttpResponse<byte[]> request(boolean keystone, String method, String container, String key,
+                                               String query, Map<String, String> headers, byte[] body)
+            throws IOException, InterruptedException {
         String[] session = login(keystone);
         URI uri = URI.create(session[1] + SwiftClient.encodePath(container, key) + (query == null ? "" : "?" + query));
-        return HTTP.send(HttpRequest.newBuilder(uri).header("X-Auth-Token", session[0])
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("X-Auth-Token", session[0]);
+        headers.forEach(request::header);
+        return HTTP.send(request.method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     public static byte[] get(String container, String key) throws IOException, InterruptedException {
