@@ -192,7 +192,7 @@ final class MirrorApplication {
         String targetIdentity = s3.identity() != null ? s3.identity()
                 : s3.endpoint() != null ? s3.endpoint().toString() : "aws:" + options.region;
         try (S3Client client = S3ClientFactory.create(new S3ClientSettings(s3.endpoint(), s3.region(), s3.credentials(),
-                options.threads))) {
+                options.threads).withPartConcurrency(actorSettings.partConcurrency()).sharedBy(sources.size()))) {
             return runJobs(sources, filter, deletes, List.of(new Target(null, null, mapper,
                     () -> new S3Actor(client, bucket, actorSettings), bucket, targetIdentity)), runtime);
         }
@@ -273,7 +273,7 @@ final class MirrorApplication {
                             throw new ConfigurationException("--target " + uri.label() + ": invalid bucket name '" + bucket + "': " + rule);
                         });
                         S3ClientSettings settings = TargetFactory.s3ClientSettings(uri, runtime.s3Defaults(), System.getenv(),
-                                options.threads);
+                                options.threads).withPartConcurrency(actorSettings.partConcurrency()).sharedBy(sources.size());
                         S3Client client = S3ClientFactory.create(settings);
                         clients.add(client);
                         targets.add(new Target(name, uri.label() + (settings.endpoint() != null ? " at " + settings.endpoint() : ""),
