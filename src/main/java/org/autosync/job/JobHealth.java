@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * Whether a job is doing its work, for health checks: after a pass that could not delete on good
  * evidence, or after a safety rail held deletes back, the job is unhealthy until a later reconciliation
- * pass is complete and within limits.
+ * pass is complete and within limits; while its target is unavailable (circuit breaker open), until the
+ * target answers again.
  *
  * @param status what the job is in
  * @param reason one line for a user; empty when healthy
@@ -20,7 +21,10 @@ public record JobHealth(Status status, String reason, Instant since) {
          *  incompletely walked, or the target listing failed. Nothing was deleted. */
         DELETES_BLOCKED,
         /** A safety rail (--max_delete, empty source, the event-delete limit) held deletes back. */
-        RAIL_TRIPPED
+        RAIL_TRIPPED,
+        /** The target kept failing: its circuit breaker is open and uploads are held back (not sent, not recorded)
+         *  until a probe upload goes through. Overrides the status of the last pass while it lasts. */
+        TARGET_UNAVAILABLE
     }
 
     public static JobHealth healthy() {

@@ -54,6 +54,9 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
     private WatchStarter watchStarter = WatchStarter.directoryWatcher();
     private SourceWatcher watcher;
     private volatile JobHealth health = JobHealth.healthy();
+    /** {@link JobHealth.Status#TARGET_UNAVAILABLE} while the breaker is open, else null. */
+    private volatile JobHealth targetHealth;
+    private volatile TargetBreaker breaker;
     private volatile boolean lastPassIncomplete;
     private volatile boolean stopping;
     private volatile boolean firstPassDone;
@@ -67,6 +70,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         this.gate = new DeletionGate(spec.id(), spec.deletes(), spec.mapper(), spec.filter());
         this.reconciler = new Reconciler(spec.source(), spec.mapper(), spec.filter(), spec.followSymlinks(), actor,
                 changes, gate, spec.settleRule(), spec.unsettledWait());
+        breakerSettings(TargetBreaker.Settings.defaults());
     }
 
     @Override
@@ -171,10 +175,24 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
 
     /**
      * Whether the job is doing its work: unhealthy while deletes are blocked (source unavailable, walk
-     * or listing incomplete) or held back by a safety rail, until a later complete pass within limits.
+     * or listing incomplete) or held back by a safety rail, until a later complete pass within limits;
+     * and while its target is unavailable ({@link #breaker()} open), whatever the last pass said.
      */
     public JobHealth health() {
-        return health;
+        JobHealth target = targetHealth;
+        return target != null ? target : health;
+    }
+
+    /** The circuit breaker of the job's target (see {@link TargetBreaker}), bean {@code <job>-breaker}. */
+    public TargetBreaker breaker() {
+        return breaker;
+    }
+
+    /** How soon the job backs off a failing target and for how long; set before the job's routes are added. */
+    public void breakerSettings(TargetBreaker.Settings settings) {
+        breaker = new TargetBreaker(spec.id(), actor, settings,
+                why -> targetHealth = new JobHealth(JobHealth.Status.TARGET_UNAVAILABLE, why, Instant.now()),
+                () -> targetHealth = null);
     }
 
     private void health(JobHealth.Status status, String reason) {

@@ -11,7 +11,8 @@ import org.autosync.job.MirrorJob;
 /**
  * The health of one job (id {@code autosync-JOBID}, group {@value #GROUP}). Readiness: DOWN until the job's first
  * reconciliation pass has ended (the initial sync is done), and DOWN with the reason while its deletes are blocked or
- * held back by a safety rail. Liveness: DOWN only when the job is stopped or failed.
+ * held back by a safety rail, or while its target is unavailable (TARGET_UNAVAILABLE: its circuit breaker is open).
+ * Liveness: DOWN only when the job is stopped or failed.
  */
 public final class JobHealthCheck extends AbstractHealthCheck {
 
@@ -48,6 +49,7 @@ public final class JobHealthCheck extends AbstractHealthCheck {
         JobHealth health = job.health();
         builder.detail("status", health.status().name());
         builder.detail("pending.files", job.pendingUploads());
+        builder.detail("target.available", !job.breaker().holdsBack());
         if (!health.isHealthy()) {
             builder.message(health.status() + ": " + health.reason()).detail("since", health.since().toString()).down();
         } else if (!job.firstPassDone()) {

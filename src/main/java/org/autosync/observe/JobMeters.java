@@ -17,7 +17,8 @@ import org.autosync.job.MirrorStats;
 /**
  * The meters of one job, tagged {@code job} and {@code target}; in Prometheus terms autosync_uploaded_files_total,
  * autosync_uploaded_bytes_total, autosync_deleted_objects_total, autosync_failures_total,
- * autosync_passes_total{outcome}, autosync_pending_files, autosync_lag_seconds and autosync_healthy. They read the
+ * autosync_passes_total{outcome}, autosync_pending_files, autosync_lag_seconds, autosync_healthy and
+ * autosync_target_unavailable. They read the
  * job's own counters when scraped, so they cost nothing between scrapes.
  */
 final class JobMeters implements AutoCloseable {
@@ -41,8 +42,10 @@ final class JobMeters implements AutoCloseable {
         gauge("autosync.lag", "Age of the oldest change found and not synced yet", "seconds", tags, job,
                 j -> j.oldestPendingChange().map(t -> Math.max(0, Instant.now().toEpochMilli() - t.toEpochMilli()) / 1000.0)
                         .orElse(0.0));
-        gauge("autosync.healthy", "1 when the job's last pass was complete and within limits, else 0", null, tags, job,
-                j -> j.health().isHealthy() ? 1 : 0);
+        gauge("autosync.healthy", "1 when the job's last pass was complete and within limits and its target is "
+                + "available, else 0", null, tags, job, j -> j.health().isHealthy() ? 1 : 0);
+        gauge("autosync.target.unavailable", "1 while the target kept failing and uploads are held back (its circuit "
+                + "breaker is open), else 0", null, tags, job, j -> j.breaker().holdsBack() ? 1 : 0);
     }
 
     private void counter(String name, String description, Tags tags, MirrorJob job, ToDoubleFunction<MirrorJob> value) {

@@ -51,7 +51,7 @@ final class JobRoutes {
     static List<String> beanNames(JobSpec spec) {
         String name = spec.beanName();
         return List.of(name, name + "-upload", name + "-delete", name + "-reconcile", name + "-changed-files",
-                name + "-fingerprint", name + "-filter", name + "-pollStrategy");
+                name + "-fingerprint", name + "-filter", name + "-pollStrategy", name + "-breaker");
     }
 
     /** The beans the route templates refer to, by registry name. */
@@ -66,7 +66,8 @@ final class JobRoutes {
                 name + "-changed-files", new ChangedFilesRepository(job.changes()),
                 name + "-fingerprint", new FileFingerprint(spec.mapper()),
                 name + "-filter", new SourceFileFilter(spec.filter(), spec.followSymlinks(), spec.settleRule()),
-                name + "-pollStrategy", new SourcePollStrategy(spec.id(), spec.source()));
+                name + "-pollStrategy", new SourcePollStrategy(spec.id(), spec.source()),
+                name + "-breaker", job.breaker().circuitBreaker());
     }
 
     static List<Instance> instances(JobSpec spec) {

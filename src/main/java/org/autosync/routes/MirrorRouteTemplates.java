@@ -1,9 +1,10 @@
 package org.autosync.routes;
 
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.Model;
+import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.TryDefinition;
 import org.autosync.config.JobParameters;
 import org.autosync.observe.JobObservability;
 
@@ -56,24 +57,33 @@ public class MirrorRouteTemplates extends RouteBuilder {
     @Override
     public void configure() {
         JobObservability.install(getContext());
-        routeTemplate(UPLOAD)
+        ProcessorDefinition<?> upload = routeTemplate(UPLOAD)
                 .templateParameter("jobId").templateParameter("job")
-                .templateParameter("retries", "3").templateParameter("retryDelay", "500")
                 .from("direct:" + UPLOAD + "-{{jobId}}")
-                .onException(Exception.class)
-                    .maximumRedeliveries("{{retries}}").redeliveryDelay("{{retryDelay}}")
-                    // exponential backoff (500 ms, 1 s, 2 s) with jitter (collision avoidance: +-15% per
-                    // delay), on top of the SDK's own retries; a file that still fails is not recorded, so the
-                    // next poll or reconciliation pass tries it again
-                    .useExponentialBackOff().useCollisionAvoidance()
-                    .retryAttemptedLogLevel(LoggingLevel.WARN).logExhausted(false).logStackTrace(false)
+                // a failed upload is never sent again by this route: the actor has retried its requests already
+                // (the AWS SDK's retry strategy), and a file that failed is not recorded, so a later re-scan or pass
+                // sends it again (a permanent failure: once the file changed, or at the next pass). uploadFailed
+                // logs the one line; handled, so no caller's error handler logs it again
+                .onException(Exception.class).handled(true).logExhausted(false)
                     .to("bean:{{job}}-upload?method=uploadFailed")
                 .end()
                 .to("bean:{{job}}-upload?method=mapKey")
                 // an integrator's steps, if a route consumes this endpoint; otherwise nothing happens
-                .to("direct:autosync-before-upload-{{jobId}}?block=false&failIfNoConsumers=false")
-                .to("bean:{{job}}-upload?method=upload")
-                .to("bean:{{job}}-upload?method=recordUpload");
+                .to("direct:autosync-before-upload-{{jobId}}?block=false&failIfNoConsumers=false");
+        // the job's breaker (org.autosync.job.TargetBreaker): while the target keeps failing, nothing is sent or
+        // recorded. The circuitBreaker EIP bypasses the route's error handler (its failures, CallNotPermittedException
+        // included, would leave the route unhandled): the doCatch takes them to the same failure step
+        TryDefinition attempt = upload.doTry();
+        attempt.circuitBreaker()
+                    .resilience4jConfiguration()
+                        .circuitBreaker("{{job}}-breaker").throwExceptionWhenHalfOpenOrOpenState(true)
+                    .end()
+                    .to("bean:{{job}}-upload?method=upload")
+                    .to("bean:{{job}}-upload?method=recordUpload")
+                .end();
+        attempt.doCatch(Exception.class)
+                .to("bean:{{job}}-upload?method=uploadFailed")
+                .end();
 
         // the delete safety rails come first: a body of one key or a list of keys; deletes that no
         // reconciliation pass approved count against the sliding-window limit
@@ -124,10 +134,19 @@ public class MirrorRouteTemplates extends RouteBuilder {
                 // it is still starting, skip it as "not allowed", and wait a whole period; a scheduled poll
                 // consumer runs the first pass at once, and each next one a full interval after the last ended
                 .from("scheduler:" + RECONCILE + "-{{jobId}}?initialDelay=0&delay={{reconcileInterval}}&useFixedDelay=true")
-                .to("direct:" + RECONCILE + "-{{jobId}}");
+                // the reconcile route reported a failed pass in one line already (reconcileFailed); an onException
+                // here would not see it (the reconcile route's error handler had it), so the scheduler would log it
+                .doTry()
+                    .to("direct:" + RECONCILE + "-{{jobId}}")
+                .doCatch(Exception.class)
+                .end();
     }
 
-    /** A full reconciliation pass, started by the timer, by a one-shot run, or by anyone sending to it. */
+    /**
+     * A full reconciliation pass, started by the timer, by a one-shot run, or by anyone sending to it. A failed pass is
+     * reported in one line by reconcileFailed and left failed for the caller (a one-shot run's exit code); the timer
+     * route does not log it again.
+     */
     private static void reconcileRoute(RouteTemplateDefinition template) {
         template.from("direct:" + RECONCILE + "-{{jobId}}")
                 .onException(Exception.class)

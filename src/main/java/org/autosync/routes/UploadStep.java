@@ -16,6 +16,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.autosync.job.JobSpec;
+import org.autosync.job.TargetBreaker;
 import org.autosync.job.MirrorJob;
 import org.autosync.local.LocalFile;
 import org.autosync.state.SyncRecord;
@@ -41,7 +42,10 @@ public final class UploadStep {
 
     private final MirrorJob job;
     private final JobSpec spec;
-    /** Key to "size mtime" of files that could not be read; the re-scan skips them until they change. */
+    /**
+     * Key to "size mtime" of files that could not be read or failed permanently at the target; the re-scan skips them
+     * until they change, a reconciliation pass tries them once more.
+     */
     private final Map<String, String> unreadable = new ConcurrentHashMap<>();
     /** The keys being uploaded now, whichever route sent them: at most one upload per key at a time. */
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
@@ -251,12 +255,42 @@ public final class UploadStep {
         job.stats().uploaded(size);
     }
 
-    /** Failure step of the upload route, after redeliveries are exhausted. */
+    /**
+     * Failure step of the upload route, the one line per failed file. Nothing is sent again here: the actor retried
+     * its requests already. An upload the target's breaker held back (nothing was sent) is logged at DEBUG: the breaker
+     * said once that the target is unavailable. A transient failure is sent again by the next re-scan or pass; a
+     * permanent one (see {@link org.autosync.targets.Actor#isTransient}) is skipped by the re-scan, like an unreadable
+     * file, until the file changes or the next reconciliation pass.
+     */
     public void uploadFailed(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.warn("upload of {} failed: {}", exchange.getMessage().getHeader(AutosyncHeaders.KEY),
-                e == null ? "unknown error" : e.getMessage());
+        Message in = exchange.getMessage();
+        String key = in.getHeader(AutosyncHeaders.KEY, String.class);
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         job.stats().failed(1);
+        if (TargetBreaker.isHeldBack(caught)) {
+            LOG.debug("{}: {} not sent: {} is unavailable; sent again by the next re-scan or pass", spec.id(), key,
+                    job.actor().describe());
+            return;
+        }
+        Throwable failure = TargetBreaker.unwrap(caught);
+        String why = failure == null ? "unknown error" : job.actor().explain(failure);
+        if (failure != null && job.actor().isTransient(failure)) {
+            if (job.breaker().holdsBack()) { // the breaker's one line says the target is unavailable, and why
+                LOG.debug("{}: upload of {} failed while {} is unavailable: {}", spec.id(), key, job.actor().describe(), why);
+                return;
+            }
+            LOG.warn("{}: upload of {} to {} failed: {}; sent again by the next re-scan or pass", spec.id(), key,
+                    job.actor().describe(), why);
+            return;
+        }
+        LOG.warn("{}: upload of {} to {} failed and is not retried: {}; sent again once the file changes, or by the "
+                + "next reconciliation pass", spec.id(), key, job.actor().describe(), why);
+        LOG.debug("{}: upload of {} failed", spec.id(), key, failure);
+        File file = fileOf(in);
+        if (key != null && file != null) {
+            unreadable.put(key, in.getHeader(Exchange.FILE_LENGTH, file.length(), Long.class) + " "
+                    + in.getHeader(Exchange.FILE_LAST_MODIFIED, file.lastModified(), Long.class));
+        }
     }
 
     private static File fileOf(Message in) {

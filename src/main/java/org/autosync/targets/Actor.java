@@ -1,8 +1,16 @@
 package org.autosync.targets;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.FileSystemException;
 import java.util.List;
 import java.util.Optional;
+
+import org.autosync.errors.Causes;
 
 /**
  * The backend a mirror writes to: the original autosync's actor interface ({@code list},
@@ -58,6 +66,37 @@ public interface Actor extends AutoCloseable {
      */
     default boolean isConfigurationError(Throwable failure) {
         return false;
+    }
+
+    /**
+     * Whether a failure may go away by itself, so that trying the same thing later can succeed: the target
+     * cannot be reached, the connection broke, a timeout, a 5xx, throttling. Anything else is permanent until
+     * something changes (access denied, a missing bucket, a request the target rejects, a bug) or is not the
+     * target's at all (the local file changed or cannot be read).
+     * <p>
+     * The one place that decides this for a job: the upload route fails a file at once, never sending it again,
+     * and only transient failures count towards backing off the whole target (the job's circuit breaker). Retrying
+     * one request is the actor's own business (the AWS SDK's retry strategy for S3); the route never sends a file
+     * twice.
+     * <p>
+     * The default: connection failures and timeouts are transient; other {@link IOException}s are transient unless
+     * {@link #isConfigurationError} says the configuration is wrong; local file-system errors, a
+     * {@link FileChangedException} and every other exception (a bug, a rejected argument) are permanent. Override it
+     * with the target's own classification (status codes, error codes).
+     */
+    default boolean isTransient(Throwable failure) {
+        if (failure == null || Causes.find(FileSystemException.class, failure).isPresent()
+                || Causes.find(FileChangedException.class, failure).isPresent()) {
+            return false;
+        }
+        if (Causes.find(ConnectException.class, failure).isPresent()
+                || Causes.find(NoRouteToHostException.class, failure).isPresent()
+                || Causes.find(UnknownHostException.class, failure).isPresent()
+                || Causes.find(SocketTimeoutException.class, failure).isPresent()
+                || Causes.find(HttpTimeoutException.class, failure).isPresent()) {
+            return true;
+        }
+        return Causes.find(IOException.class, failure).isPresent() && !isConfigurationError(failure);
     }
 
     /**

@@ -57,6 +57,11 @@ public abstract class ForwardingActor implements Actor {
     }
 
     @Override
+    public boolean isTransient(Throwable failure) {
+        return delegate.isTransient(failure);
+    }
+
+    @Override
     public void validate() {
         delegate.validate();
     }

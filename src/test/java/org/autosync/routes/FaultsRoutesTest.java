@@ -104,7 +104,7 @@ class FaultsRoutesTest {
         for (int i = 1; i <= 3; i++) {
             Files.delete(source.resolve("f" + i + ".txt"));
         }
-        // the file route tries the new and changed files (SDK retries, then route redeliveries) and fails
+        // the file route tries the new and changed files (the SDK retries each request) and fails
         await().atMost(Duration.ofSeconds(60)).until(() -> job.stats().snapshot().failed() >= failedBefore + 2);
         // a reconciliation pass during the outage fails and deletes nothing
         Exchange pass = template.send(MirrorRouteTemplates.reconcileUri(job.id()), e -> { });

@@ -174,7 +174,8 @@ public final class TargetFactory {
             return new S3Actor(given.get(), uri.container(), s3Settings);
         }
         if (uri.isS3()) {
-            return S3Actor.create(s3ClientSettings(uri, s3Defaults, env, parallelism), uri.container(), s3Settings);
+            return S3Actor.create(s3ClientSettings(uri, s3Defaults, env, parallelism)
+                    .withPartConcurrency(s3Settings.partConcurrency()), uri.container(), s3Settings);
         }
         return new SwiftActor(swiftSettings(uri, swiftDefaults, env, dryRun));
     }

@@ -311,6 +311,11 @@ public final class S3Actor implements Actor {
         return S3Failures.isConfigurationError(failure);
     }
 
+    @Override
+    public boolean isTransient(Throwable failure) {
+        return S3Failures.isTransient(failure);
+    }
+
     /** {@code s3://bucket at http://host:port}, or {@code s3://bucket in <region>} on AWS; no secrets. */
     @Override
     public String describe() {

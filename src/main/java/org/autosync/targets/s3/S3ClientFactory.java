@@ -34,9 +34,12 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  *       SDK 2.30+ sends CRC32 by default, which older MinIO, Ceph RGW and others reject);</li>
  *   <li>{@link LegacyMd5Plugin}, so DeleteObjects carries {@code Content-MD5} (MinIO, Swift s3api
  *       require it; aws-sdk-java-v2#5805);</li>
- *   <li>the Apache HTTP client with a pool sized from the parallelism, and bounded timeouts;</li>
+ *   <li>the Apache HTTP client with a pool sized from the work it serves ({@link S3ClientSettings#maxConnections()}:
+ *       every part of every upload of every job sharing it, plus the listings), and bounded timeouts;</li>
  *   <li>no {@code Expect: 100-continue} round trip for small bodies ({@link NoExpectContinueForSmallBodies});</li>
- *   <li>the standard retry strategy: 3 attempts, exponential backoff with jitter.</li>
+ *   <li>the standard retry strategy: 3 attempts, exponential backoff with jitter. These are the only retries of a
+ *       request: the upload route never sends a failed file again, and its circuit breaker stops sending while the
+ *       target keeps failing ({@code org.autosync.job.TargetBreaker}).</li>
  * </ul>
  * The caller owns the returned client and closes it.
  */

@@ -17,14 +17,28 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  *                    {@code us-east-1} when an endpoint is given)
  * @param credentials explicit credentials, or null for the SDK's default chain (environment,
  *                    system properties, profile, container, instance)
- * @param parallelism how many requests the caller runs at once; sizes the connection pool
+ * @param parallelism     uploads one job runs at once (its threads)
+ * @param partConcurrency parts of one multipart upload in flight at once ({@link S3ActorSettings#partConcurrency()})
+ * @param jobs            jobs sharing the client; with the two above, sizes the connection pool ({@link #maxConnections()})
  */
 public record S3ClientSettings(URI endpoint, String region, AwsCredentialsProvider credentials,
-                               int parallelism) {
+                               int parallelism, int partConcurrency, int jobs) {
+
+    /** Connections a job holds besides its uploads: a listing's prefetched page, and the pass's own request. */
+    static final int LISTING_CONNECTIONS = 2;
+    /** Connections of each client beyond its jobs' work: event deletes, bucket creation, journal aborts, and
+     *  connections being replaced after a failure. */
+    static final int HEADROOM = 4;
 
     public S3ClientSettings {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
+        }
+        if (partConcurrency < 1) {
+            throw new IllegalArgumentException("partConcurrency must be at least 1, was " + partConcurrency);
+        }
+        if (jobs < 1) {
+            throw new IllegalArgumentException("jobs must be at least 1, was " + jobs);
         }
         if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
             throw new IllegalArgumentException("endpoint must be an absolute http(s) URL: " + endpoint);
@@ -32,6 +46,21 @@ public record S3ClientSettings(URI endpoint, String region, AwsCredentialsProvid
         if (region != null && region.isBlank()) {
             region = null;
         }
+    }
+
+    /** One job with {@code parallelism} uploads at once, each of the default {@link S3ActorSettings#DEFAULT_PART_CONCURRENCY} parts. */
+    public S3ClientSettings(URI endpoint, String region, AwsCredentialsProvider credentials, int parallelism) {
+        this(endpoint, region, credentials, parallelism, S3ActorSettings.DEFAULT_PART_CONCURRENCY, 1);
+    }
+
+    /** The same for uploads of {@code partConcurrency} parts at once. */
+    public S3ClientSettings withPartConcurrency(int partConcurrency) {
+        return new S3ClientSettings(endpoint, region, credentials, parallelism, partConcurrency, jobs);
+    }
+
+    /** The same for a client that {@code jobs} jobs share, each running {@link #parallelism()} uploads at once. */
+    public S3ClientSettings sharedBy(int jobs) {
+        return new S3ClientSettings(endpoint, region, credentials, parallelism, partConcurrency, jobs);
     }
 
     /** AWS proper: default region and credential chains. */
@@ -61,9 +90,15 @@ public record S3ClientSettings(URI endpoint, String region, AwsCredentialsProvid
         return profile != null ? ProfileCredentialsProvider.create(profile) : null;
     }
 
-    /** The pool size the factory uses: two connections per concurrent request plus headroom. */
+    /**
+     * The pool size the factory uses, from the work the client serves at most at once:
+     * {@code jobs x (parallelism x partConcurrency + LISTING_CONNECTIONS) + HEADROOM}. Each of a job's
+     * {@code parallelism} uploads holds up to {@code partConcurrency} connections (a multipart upload's parts; a
+     * single PUT holds one), its pass one for the listing's prefetched page and one for its own request (the first
+     * page, a HEAD, a delete batch). A part that waits for a connection instead can time out and abort its upload.
+     */
     public int maxConnections() {
-        return parallelism * 2 + 4;
+        return jobs * (parallelism * partConcurrency + LISTING_CONNECTIONS) + HEADROOM;
     }
 
     @Override
@@ -71,6 +106,6 @@ public record S3ClientSettings(URI endpoint, String region, AwsCredentialsProvid
         // never print credentials
         return "S3ClientSettings[endpoint=" + endpoint + ", region=" + region + ", credentials="
                 + (credentials == null ? "default chain" : credentials.getClass().getSimpleName())
-                + ", parallelism=" + parallelism + "]";
+                + ", parallelism=" + parallelism + ", partConcurrency=" + partConcurrency + ", jobs=" + jobs + "]";
     }
 }

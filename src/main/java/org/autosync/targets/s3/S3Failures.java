@@ -1,8 +1,10 @@
 package org.autosync.targets.s3;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.nio.file.FileSystemException;
 import java.util.Optional;
 
 import org.apache.http.conn.HttpHostConnectException;
@@ -10,13 +12,15 @@ import org.autosync.errors.Causes;
 import org.autosync.targets.FileChangedException;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * What a failure talking to S3 means: one line for the user ({@link #explain}) and whether only a change of
- * configuration can cure it ({@link #isConfigurationError}) or a later retry may (everything else: timeouts, 5xx,
- * throttling, a file that changed).
+ * What a failure talking to S3 means: one line for the user ({@link #explain}); whether only a change of
+ * configuration can cure it ({@link #isConfigurationError}, for the command line's exit code); and whether it may go
+ * away by itself ({@link #isTransient}, for the upload route and the job's circuit breaker).
  */
 public final class S3Failures {
 
@@ -91,6 +95,50 @@ public final class S3Failures {
                 .map(Throwable::getMessage)
                 .filter(m -> m.contains("Unable to load credentials"))
                 .isPresent();
+    }
+
+    /**
+     * Whether the failure may go away by itself (see {@link org.autosync.targets.Actor#isTransient}): the service did
+     * not answer (connection refused or reset, unknown host, a timeout: the SDK's client-side failures with an I/O
+     * cause) or answered with a 5xx, 429, a throttling code or {@code RequestTimeout}. Permanent: every other answer
+     * (403, 404 NoSuchBucket, 400, ...), missing credentials, the local file changing or failing to be read, and any
+     * exception that is not the SDK's (a bug). The client's retry strategy has already retried a transient failure
+     * of one request by the time it is seen here.
+     */
+    public static boolean isTransient(Throwable failure) {
+        if (failure == null || Causes.find(FileChangedException.class, failure).isPresent()) {
+            return false;
+        }
+        Optional<AwsServiceException> service = Causes.find(AwsServiceException.class, failure);
+        if (service.isPresent()) {
+            AwsServiceException e = service.get();
+            String code = errorCode(e);
+            return e.statusCode() >= 500 || e.statusCode() == 429 || e.isThrottlingException()
+                    || "RequestTimeout".equals(code) || "SlowDown".equals(code);
+        }
+        // the SDK's own exception, not one of the earlier attempts its retries attach as suppressed (which Causes.find
+        // looks at first, and which carry no cause)
+        Optional<SdkClientException> client = outermost(SdkClientException.class, failure);
+        if (client.isEmpty()) {
+            return false;
+        }
+        if (client.get() instanceof ApiCallTimeoutException || client.get() instanceof ApiCallAttemptTimeoutException
+                || unreachable(client.get()).isPresent()) {
+            return true;
+        }
+        // the connection broke or timed out; a local file that could not be read is the file's failure, not S3's
+        return Causes.find(IOException.class, client.get()).isPresent()
+                && Causes.find(FileSystemException.class, client.get()).isEmpty();
+    }
+
+    private static <T extends Throwable> Optional<T> outermost(Class<T> type, Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 64; depth++, t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+        }
+        return Optional.empty();
     }
 
     /** A 404 with the code NoSuchBucket (some servers answer a listing of a missing bucket without the typed exception). */
