@@ -97,6 +97,11 @@ public class AutosyncCommand implements Callable<Integer> {
     @Option(names = {"--dry-run", "--dry_run", "-n"}, description = "Print the plan; change nothing.")
     boolean dryRun;
 
+    @Option(names = {"--quiet", "-q"},
+            description = "No log line per upload and per delete (by default each is logged at INFO, like rclone -v). "
+                    + "Warnings, errors and the --once summary remain.")
+    boolean quiet;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "16", description = "Parallel uploads per source.")
     int threads;
 

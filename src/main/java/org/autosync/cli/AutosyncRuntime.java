@@ -14,7 +14,7 @@ import org.autosync.observe.JobObservability;
 import org.autosync.routes.AutosyncJobs;
 import org.autosync.routes.JobTemplate;
 import org.autosync.routes.MirrorRouteTemplates;
-import org.autosync.targets.open.TargetFactory;
+import org.autosync.routes.UploadStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,15 +33,14 @@ final class AutosyncRuntime {
 
     private final AutosyncCommand options;
     private final CommandLineJobs flagJobs;
-    private final TargetFactory.S3Defaults s3Defaults;
+    private final S3Service s3;
     private final PrintStream out;
     private final PrintStream err;
 
-    AutosyncRuntime(AutosyncCommand options, CommandLineJobs flagJobs, TargetFactory.S3Defaults s3Defaults,
-                    PrintStream out, PrintStream err) {
+    AutosyncRuntime(AutosyncCommand options, CommandLineJobs flagJobs, S3Service s3, PrintStream out, PrintStream err) {
         this.options = options;
         this.flagJobs = flagJobs;
-        this.s3Defaults = s3Defaults;
+        this.s3 = s3;
         this.out = out;
         this.err = err;
     }
@@ -79,6 +78,11 @@ final class AutosyncRuntime {
                 m.getCamelContext().getExecutorServiceManager().setShutdownAwaitTermination(1000);
                 actors.found(m.getCamelContext());
                 addFlagJobs(m.getCamelContext());
+                // every job is made and its parameters checked: only now the embedded server starts (and prints its
+                // endpoint and credentials), and not at all when there is no job to run
+                if (!AutosyncJobs.jobs(m.getCamelContext()).isEmpty()) {
+                    s3.start(out);
+                }
             }
         });
         StopSignals signals = StopSignals.install(() -> {
@@ -90,8 +94,8 @@ final class AutosyncRuntime {
         } catch (ConfigurationException e) {
             throw e;
         } catch (Exception e) {
-            throw new ConfigurationException("cannot start: "
-                    + IntegratorActors.explain(e).orElseGet(() -> Causes.rootMessage(e)));
+            throw new ConfigurationException("cannot start: " + IntegratorActors.explain(e)
+                    .or(() -> AwsSetup.explain(e)).orElseGet(() -> Causes.rootMessage(e)));
         } finally {
             // the jobs stopped with the context; an actor Autosync made is closed after them
             actors.close();
@@ -113,7 +117,8 @@ final class AutosyncRuntime {
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException(e.getMessage());
             } catch (Exception e) {
-                throw new ConfigurationException("cannot start " + job.get("jobId") + ": " + Causes.rootMessage(e));
+                throw new ConfigurationException("cannot start " + job.get("jobId") + ": "
+                        + AwsSetup.explain(e).orElseGet(() -> Causes.rootMessage(e)));
             }
         }
     }
@@ -122,6 +127,7 @@ final class AutosyncRuntime {
     private void runtimeProperties(Main main) {
         main.addInitialProperty(JobTemplate.ONCE, String.valueOf(options.once));
         main.addInitialProperty(JobTemplate.DRY_RUN, String.valueOf(options.dryRun));
+        main.addInitialProperty(UploadStep.QUIET, String.valueOf(options.quiet));
         if (options.stateDir != null) {
             main.addInitialProperty(JobTemplate.STATE_DIR, options.stateDir.toAbsolutePath().toString());
         }
@@ -129,7 +135,7 @@ final class AutosyncRuntime {
         if (options.httpPort != null) {
             serveHealthAndMetrics(main);
         }
-        main.bind(JobTemplate.S3_DEFAULTS, s3Defaults);
+        main.bind(JobTemplate.S3_DEFAULTS, s3.defaults());
         main.bind(JobTemplate.SWIFT_DEFAULTS, SwiftOptions.login(options));
     }
 

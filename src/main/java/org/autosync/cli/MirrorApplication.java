@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import org.autosync.keys.KeyMapper;
 
 /**
- * One run of the command line: checks the options, turns the flags into jobs ({@link CommandLineJobs}), starts the
- * embedded S3 server if asked to ({@link S3Service}), and runs every job on camel-main ({@link AutosyncRuntime}):
+ * One run of the command line: checks the options, turns the flags into jobs ({@link CommandLineJobs}), checks that
+ * their S3 targets find a region and credentials ({@link AwsSetup}), and runs every job on camel-main
+ * ({@link AutosyncRuntime}), which starts the embedded S3 server once the jobs are made, if asked to
+ * ({@link S3Service}):
  * one pass and a summary with {@code --once} ({@link OnceRun}), otherwise until the process is stopped. A mistake in
  * the options is one line {@code autosync: ...} and exit {@value ExitCode#CONFIG_ERROR}.
  */
@@ -38,8 +40,9 @@ final class MirrorApplication {
                 throw new ConfigurationException("nothing to mirror: give SOURCE directories, or job routes in ./routes or "
                         + "--routes=DIR (see routes/*.camel.yaml), or jobs in application.properties");
             }
-            try (S3Service s3 = S3Service.start(options, out)) {
-                return new AutosyncRuntime(options, flagJobs, s3.defaults(), out, err).run(routes, properties);
+            try (S3Service s3 = S3Service.of(options)) {
+                AwsSetup.check(flagJobs, s3.defaults());
+                return new AutosyncRuntime(options, flagJobs, s3, out, err).run(routes, properties);
             }
         } catch (ConfigurationException e) {
             err.println("autosync: " + e.getMessage());

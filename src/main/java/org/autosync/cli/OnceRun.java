@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -163,8 +164,10 @@ final class OnceRun extends MainListenerSupport {
             }
         } catch (CamelExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            boolean config = job.actor().isConfigurationError(cause);
-            err.println("autosync: " + job.id() + " (" + job.spec().source() + "): " + job.actor().explain(cause));
+            Optional<String> setup = AwsSetup.explain(cause);
+            boolean config = setup.isPresent() || job.actor().isConfigurationError(cause);
+            err.println("autosync: " + job.id() + " (" + job.spec().source() + "): "
+                    + setup.orElseGet(() -> job.actor().explain(cause)));
             code = Math.max(code, config ? ExitCode.CONFIG_ERROR : ExitCode.TRANSFER_FAILED);
         } catch (Exception e) {
             err.println("autosync: " + job.id() + " (" + job.spec().source() + "): " + Causes.rootMessage(e));

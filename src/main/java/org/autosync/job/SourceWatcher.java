@@ -202,7 +202,7 @@ final class SourceWatcher {
 
         @Override
         public void upload(LocalFile file, String reason) {
-            transfers.uploadNow(file, "event");
+            transfers.uploadNow(file, reason);
         }
 
         @Override

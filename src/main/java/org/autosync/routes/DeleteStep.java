@@ -81,6 +81,8 @@ public final class DeleteStep {
                     LOG.info("dry-run: would delete {}", k);
                 }
             });
+            // the dry run's summary counts what the run would delete, as it counts what it would upload
+            job.stats().deleted(keys.size());
             return;
         }
         List<Actor.DeleteFailure> failures = new ArrayList<>();
@@ -103,9 +105,12 @@ public final class DeleteStep {
         }
         Set<String> failedKeys = failures.stream().map(Actor.DeleteFailure::key).collect(Collectors.toSet());
         failures.forEach(f -> LOG.warn("delete of {} failed: {}", f.key(), f.reason()));
+        boolean quiet = UploadStep.quiet(exchange);
         keys.stream().filter(k -> !failedKeys.contains(k)).forEach(k -> {
             job.state().forget(k);
-            LOG.debug("deleted {}", k);
+            if (!quiet) {
+                LOG.info("{}: deleted {}{}", job.id(), k, policy.backsUp() ? " (copied to " + policy.backupKeyOf(k) + " first)" : "");
+            }
         });
         job.stats().deleted(keys.size() - failedKeys.size());
         job.stats().failed(failedKeys.size());

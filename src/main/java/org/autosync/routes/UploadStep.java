@@ -37,6 +37,12 @@ public final class UploadStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadStep.class);
 
+    /**
+     * Runtime property: {@code true} leaves out the INFO line of each upload and delete (the jar's {@code --quiet});
+     * warnings and errors are logged all the same.
+     */
+    public static final String QUIET = "autosync.quiet";
+
     /** Uploads of one file in one exchange when it keeps changing while it is read; then the exchange fails. */
     public static final int MAX_UPLOADS_PER_EXCHANGE = 4;
 
@@ -113,7 +119,8 @@ public final class UploadStep {
         long size = in.getHeader(Exchange.FILE_LENGTH, file.length(), Long.class);
         long mtime = in.getHeader(Exchange.FILE_LAST_MODIFIED, file.lastModified(), Long.class);
         boolean fromFileRoute = in.getHeader(AutosyncHeaders.REASON) == null;
-        String reason = in.getHeader(AutosyncHeaders.REASON, "changed", String.class);
+        String reason = fromFileRoute ? job.changes().localChange(key, size, mtime).orElse("changed")
+                : in.getHeader(AutosyncHeaders.REASON, String.class);
         if (fromFileRoute && (size + " " + mtime).equals(unreadable.get(key))) {
             // logged and counted once; the file route tries it again when it changes, a pass tries it once
             LOG.debug("{}: {} is still unreadable; skipped", spec.id(), key);
@@ -173,7 +180,9 @@ public final class UploadStep {
                 in.setHeader(Exchange.FILE_LENGTH, size);
                 in.setHeader(Exchange.FILE_LAST_MODIFIED, mtime);
                 in.setHeader(AutosyncHeaders.ETAG, etag);
-                LOG.debug("uploaded {} ({} bytes, {})", key, size, reason);
+                if (!quiet(exchange)) {
+                    LOG.info("{}: uploaded {} ({} bytes, {})", spec.id(), key, size, reason);
+                }
                 return;
             }
             if (uploads >= MAX_UPLOADS_PER_EXCHANGE) {
@@ -291,6 +300,12 @@ public final class UploadStep {
             unreadable.put(key, in.getHeader(Exchange.FILE_LENGTH, file.length(), Long.class) + " "
                     + in.getHeader(Exchange.FILE_LAST_MODIFIED, file.lastModified(), Long.class));
         }
+    }
+
+    /** Whether the run asked for no line per upload and delete ({@value #QUIET}). */
+    static boolean quiet(Exchange exchange) {
+        return exchange.getContext().getPropertiesComponent().resolveProperty(QUIET).map(Boolean::parseBoolean)
+                .orElse(false);
     }
 
     private static File fileOf(Message in) {
