@@ -151,7 +151,8 @@ class YamlJobsTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> keys("hooked").containsAll(
                 List.of("watched/after-start.txt", "polled/rescanned.txt")));
         assertThat(contentType("watched/before-start.txt")).isEqualTo("text/x-hooked; via=new");
-        assertThat(contentType("watched/after-start.txt")).isEqualTo("text/x-hooked; via=event");
+        assertThat(contentType("watched/after-start.txt")).as("the watcher gives the upload rule's reason")
+                .isEqualTo("text/x-hooked; via=new");
         // the file route sets no reason: the step still ran
         assertThat(contentType("polled/rescanned.txt")).isEqualTo("text/x-hooked; via=");
         assertThat(s3.contents("hooked")).containsEntry("watched/after-start.txt", "seen by inotify")
