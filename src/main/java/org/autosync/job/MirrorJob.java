@@ -14,7 +14,6 @@ import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.autosync.errors.Causes;
 import org.autosync.local.LocalFile;
-import org.autosync.local.LocalTreeWalker;
 import org.autosync.local.SourceUnavailableException;
 import org.autosync.reconcile.ChangeDetector;
 import org.autosync.reconcile.Reconciler;
@@ -61,12 +60,14 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
     private volatile boolean stopping;
     private volatile boolean firstPassDone;
     private volatile PassStart currentPass;
+    private final PassSchedule schedule;
 
     public MirrorJob(JobSpec spec, Actor actor, SyncState state) {
         this.spec = spec;
         this.actor = actor;
         this.state = state;
         this.changes = new ChangeDetector(state, actor, !spec.dryRun());
+        this.schedule = new PassSchedule(spec.reconcileInterval(), System::currentTimeMillis);
         this.gate = new DeletionGate(spec.id(), spec.deletes(), spec.mapper(), spec.filter());
         this.reconciler = new Reconciler(spec.source(), spec.mapper(), spec.filter(), spec.followSymlinks(), actor,
                 changes, gate, spec.settleRule(), spec.unsettledWait());
@@ -211,6 +212,14 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
     public void eventDeletesRefused(int count, String reason) {
         refusedDeletes.addAndGet(count);
         health(JobHealth.Status.RAIL_TRIPPED, "event deletes held back: " + reason);
+        schedule.wanted();
+    }
+
+    /** Deletes the target failed, or that could not be sent: the next pass decides them, soon. */
+    public void deletesNotDone(int count) {
+        LOG.debug("{}: {} delete(s) not done; a reconciliation pass follows within {} s", spec.id(), count,
+                schedule.untilDue() / 1000);
+        schedule.wanted();
     }
 
     /** A watcher event would have deleted, but the source root is gone or replaced: nothing is deleted. */
@@ -281,6 +290,11 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         return lastPassIncomplete;
     }
 
+    /** Whether the next reconciliation pass of a continuous job is due (see {@link PassSchedule}). */
+    public boolean passDue() {
+        return schedule.due();
+    }
+
     /** Whether a reconciliation pass ran to its end at least once (the initial sync is done). */
     public boolean firstPassDone() {
         return firstPassDone;
@@ -326,6 +340,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
                 stats.passEnded(MirrorStats.PassOutcome.COMPLETE);
             }
             firstPassDone = true;
+            schedule.succeeded();
             return result;
         } finally {
             currentPass = null;
@@ -344,6 +359,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
             return;
         }
         stats.passEnded(MirrorStats.PassOutcome.FAILED);
+        schedule.failed();
         Optional<SourceUnavailableException> gone = Causes.find(SourceUnavailableException.class, failure);
         String why;
         if (gone.isPresent()) {
@@ -386,26 +402,4 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         stats.failed(unsettled.size());
     }
 
-    /**
-     * What the source holds that the sync state does not record as uploaded (new or changed files, in scope):
-     * the work left of a pass, for its progress line. Walks the source once; no request to the target.
-     */
-    public UnsyncedWork countUnsynced() {
-        LocalTreeWalker walker = new LocalTreeWalker(spec.source(), spec.filter(), spec.mapper()::keyFor,
-                spec.followSymlinks());
-        long files = 0;
-        long bytes = 0;
-        while (walker.hasNext()) {
-            LocalFile f = walker.next();
-            if (changes.localChange(f.key(), f.size(), f.mtimeMillis()).isPresent()) {
-                files++;
-                bytes += f.size();
-            }
-        }
-        return new UnsyncedWork(files, bytes);
-    }
-
-    /** Files and their bytes not synced yet. */
-    public record UnsyncedWork(long files, long bytes) {
-    }
 }

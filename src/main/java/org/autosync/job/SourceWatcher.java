@@ -211,6 +211,7 @@ final class SourceWatcher {
                 transfers.deleteFromEvents(keys);
             } catch (RuntimeException e) {
                 LOG.warn("{}: delete of {} key(s) from events failed: {}", spec.id(), keys.size(), e.toString());
+                job.deletesNotDone(keys.size());
             }
         }
 
@@ -220,6 +221,7 @@ final class SourceWatcher {
                 transfers.deleteRenamed(keys);
             } catch (RuntimeException e) {
                 LOG.warn("{}: delete of {} renamed key(s) from events failed: {}", spec.id(), keys.size(), e.toString());
+                job.deletesNotDone(keys.size());
             }
         }
 

@@ -6,8 +6,11 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
+import org.autosync.job.JobSpec;
 import org.autosync.job.MirrorJob;
 import org.autosync.job.MirrorStats;
+import org.autosync.local.LocalFile;
+import org.autosync.local.LocalTreeWalker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +26,7 @@ final class ProgressReporter implements Runnable {
     private final MirrorJob job;
     private final Executor counting;
     private MirrorJob.PassStart pass;
-    private CompletableFuture<MirrorJob.UnsyncedWork> total;
+    private CompletableFuture<UnsyncedWork> total;
 
     ProgressReporter(MirrorJob job, Executor counting) {
         this.job = job;
@@ -48,15 +51,39 @@ final class ProgressReporter implements Runnable {
         }
         if (total == null) {
             total = CompletableFuture.supplyAsync(() -> {
-                MirrorJob.UnsyncedWork left = job.countUnsynced();
-                return new MirrorJob.UnsyncedWork(done.uploadedFiles() + left.files(), done.uploadedBytes() + left.bytes());
+                UnsyncedWork left = countUnsynced();
+                return new UnsyncedWork(done.uploadedFiles() + left.files(), done.uploadedBytes() + left.bytes());
             }, counting);
         }
-        MirrorJob.UnsyncedWork known = total.isDone() && !total.isCompletedExceptionally() ? total.join() : null;
+        UnsyncedWork known = total.isDone() && !total.isCompletedExceptionally() ? total.join() : null;
         LOG.info("{}", line(done, known, Duration.between(now.at(), Instant.now())));
     }
 
-    private ProgressLine line(MirrorStats.Snapshot done, MirrorJob.UnsyncedWork known, Duration elapsed) {
+    /**
+     * What the source holds that the job's upload rule finds new or changed: the work left of a pass. Walks the
+     * source once; no request to the target.
+     */
+    private UnsyncedWork countUnsynced() {
+        JobSpec spec = job.spec();
+        LocalTreeWalker walker = new LocalTreeWalker(spec.source(), spec.filter(), spec.mapper()::keyFor,
+                spec.followSymlinks());
+        long files = 0;
+        long bytes = 0;
+        while (walker.hasNext()) {
+            LocalFile f = walker.next();
+            if (job.changes().localChange(f.key(), f.size(), f.mtimeMillis()).isPresent()) {
+                files++;
+                bytes += f.size();
+            }
+        }
+        return new UnsyncedWork(files, bytes);
+    }
+
+    /** Files and their bytes not synced yet. */
+    private record UnsyncedWork(long files, long bytes) {
+    }
+
+    private ProgressLine line(MirrorStats.Snapshot done, UnsyncedWork known, Duration elapsed) {
         // uploads of files changed after the count can pass the total: the total then grows with them
         OptionalLong files = known == null ? OptionalLong.empty() : OptionalLong.of(Math.max(known.files(), done.uploadedFiles()));
         OptionalLong bytes = known == null ? OptionalLong.empty() : OptionalLong.of(Math.max(known.bytes(), done.uploadedBytes()));

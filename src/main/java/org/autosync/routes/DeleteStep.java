@@ -114,5 +114,8 @@ public final class DeleteStep {
         });
         job.stats().deleted(keys.size() - failedKeys.size());
         job.stats().failed(failedKeys.size());
+        if (!failedKeys.isEmpty()) {
+            job.deletesNotDone(failedKeys.size());
+        }
     }
 }

@@ -79,7 +79,7 @@ final class JobRoutes {
             routes.add(instance(spec, MirrorRouteTemplates.SCAN, Map.of("source", spec.source().toString(),
                     "interval", String.valueOf(spec.interval().toMillis()), "threads", String.valueOf(spec.threads()))));
             routes.add(instance(spec, MirrorRouteTemplates.RECONCILE_TIMER,
-                    Map.of("reconcileInterval", String.valueOf(spec.reconcileInterval().toMillis()))));
+                    Map.of("checkInterval", String.valueOf(Math.min(1000, spec.reconcileInterval().toMillis())))));
         }
         return routes;
     }
@@ -87,9 +87,7 @@ final class JobRoutes {
     private static Instance instance(JobSpec spec, String template, Map<String, String> more) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("jobId", spec.id());
-        if (!MirrorRouteTemplates.RECONCILE_TIMER.equals(template)) {
-            parameters.put("job", spec.beanName());
-        }
+        parameters.put("job", spec.beanName());
         parameters.putAll(more);
         return new Instance(template, MirrorRouteTemplates.routeId(template, spec.id()), parameters);
     }

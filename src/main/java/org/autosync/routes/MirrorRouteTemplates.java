@@ -129,16 +129,19 @@ public class MirrorRouteTemplates extends RouteBuilder {
                 .addRouteTemplateDefinitionConverter(JOB, new JobTemplate(getContext()));
 
         routeTemplate(RECONCILE_TIMER)
-                .templateParameter("jobId").templateParameter("reconcileInterval", "900000")
+                .templateParameter("jobId").templateParameter("job").templateParameter("checkInterval", "1000")
                 // not timer:?delay=0: a timer consumer added to a running context may fire its first run while
                 // it is still starting, skip it as "not allowed", and wait a whole period; a scheduled poll
-                // consumer runs the first pass at once, and each next one a full interval after the last ended
-                .from("scheduler:" + RECONCILE + "-{{jobId}}?initialDelay=0&delay={{reconcileInterval}}&useFixedDelay=true")
+                // consumer runs the first check at once; the job decides when a pass is due (an interval after the
+                // last, sooner after a failure or when deletes wait for one), so the scheduler only asks often
+                .from("scheduler:" + RECONCILE + "-{{jobId}}?initialDelay=0&delay={{checkInterval}}&useFixedDelay=true")
+                .filter().method("{{job}}-reconcile", "passDue")
                 // the reconcile route reported a failed pass in one line already (reconcileFailed); an onException
                 // here would not see it (the reconcile route's error handler had it), so the scheduler would log it
                 .doTry()
                     .to("direct:" + RECONCILE + "-{{jobId}}")
                 .doCatch(Exception.class)
+                .end()
                 .end();
     }
 

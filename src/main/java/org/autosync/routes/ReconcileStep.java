@@ -28,6 +28,11 @@ public final class ReconcileStep {
         }
     }
 
+    /** Filter of the reconciliation timer: whether the job's next pass is due. */
+    public boolean passDue() {
+        return job.passDue();
+    }
+
     /** Failure step of the reconcile route: one line in the target's own terms instead of a stack trace. */
     public void reconcileFailed(Exchange exchange) {
         job.passFailed(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
