@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -166,7 +167,9 @@ class WatchRoutesTest {
         // an empty directory where the root was (an unmounted mount point): a replaced root; the next pass
         // sees it (it uploads the new file) and still deletes nothing: --max_delete holds the 40 back
         Files.createDirectories(source);
-        Files.writeString(source.resolve("late.txt"), "late");
+        Path late = Files.writeString(source.resolve("late.txt"), "late");
+        // settled already (the job waits 200 ms after the last write): the pass uploads it, never leaves it for later
+        Files.setLastModifiedTime(late, FileTime.fromMillis(System.currentTimeMillis() - 10_000));
         context.createProducerTemplate().sendBody(MirrorRouteTemplates.reconcileUri(job.id()), null);
         assertThat(keys()).as("the pass ran: late.txt arrived").contains("m/late.txt").hasSize(41);
         assertThat(s3.store.requestCounts().get(CountingBlobStore.DELETE)).isZero();
