@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 
@@ -110,8 +111,9 @@ class MirrorRoutesTest extends CamelTestSupport {
         assertThat(rescanFound.matches()).as("a re-scan offered a file to upload").isFalse();
         assertThat(s3.store.requestCounts()).allSatisfy((type, count) -> assertThat(count).as(type).isZero());
 
-        // the same re-scans see an edit, and send exactly its upload
-        Files.writeString(source.resolve("existing.txt"), "EDITED");
+        // the same re-scans see an edit, and send exactly its upload (renamed into place: never seen half-written)
+        Path edited = Files.writeString(work.resolve("existing.txt.new"), "EDITED");
+        Files.move(edited, source.resolve("existing.txt"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         await().atMost(Duration.ofSeconds(20)).until(() -> "EDITED".equals(s3.contents(bucket).get("mirror/existing.txt")));
         assertThat(rescanFound.matches()).isTrue();
         assertThat(s3.store.requestCounts().get(CountingBlobStore.PUT)).isEqualTo(1);
