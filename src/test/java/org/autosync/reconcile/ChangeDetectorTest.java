@@ -97,4 +97,53 @@ class ChangeDetectorTest {
         assertThat(detector(999L).uploadReason(local(1000), multipart)).contains("content differs");
         assertThat(detector(null).uploadReason(local(1000), multipart)).contains("content differs");
     }
+    @Test
+    void recordedFileWithoutAnEtagOnEitherSideIsJudgedBySizeAlone() throws Exception {
+        ChangeDetector changes = detector(null);
+        state.put("k", new SyncRecord(5, 1000, null));
+        assertThat(changes.uploadReason(local(1000), new RemoteObject("k", 5, "e-any"))).as("no recorded etag").isEmpty();
+        assertThat(changes.uploadReason(local(1000), new RemoteObject("k", 6, "e-any"))).contains("changed in target");
+        state.put("k", new SyncRecord(5, 1000, "e1"));
+        assertThat(changes.uploadReason(local(1000), new RemoteObject("k", 5, null))).as("no listed etag").isEmpty();
+        assertThat(changes.uploadReason(local(1000), new RemoteObject("k", 4, null))).contains("changed in target");
+        assertThat(state.get("k")).as("a recorded file is never re-adopted").contains(new SyncRecord(5, 1000, "e1"));
+    }
+
+    @Test
+    void singlePartEtagIsComparedWhateverItsCase() throws Exception {
+        ChangeDetector changes = detector(null);
+        String upper = HELLO_MD5.toUpperCase(java.util.Locale.ROOT);
+        assertThat(changes.uploadReason(local(1000), new RemoteObject("k", 5, upper))).isEmpty();
+        assertThat(state.get("k")).contains(new SyncRecord(5, 1000, upper));
+    }
+
+    @Test
+    void objectWithoutAnEtagIsAdoptedByItsStoredMtimeOnly() throws Exception {
+        assertThat(detector(1000L).uploadReason(local(1000), new RemoteObject("k", 5, null))).isEmpty();
+        assertThat(state.get("k")).contains(new SyncRecord(5, 1000, null));
+        state.forget("k");
+        assertThat(detector(null).uploadReason(local(1000), new RemoteObject("k", 5, null))).contains("content differs");
+        assertThat(state.get("k")).isEmpty();
+    }
+
+    @Test
+    void unreadableUnrecordedFileIsUploadedSoThatTheUploadReportsTheError() throws Exception {
+        ChangeDetector changes = detector(null);
+        LocalFile gone = new LocalFile(work.resolve("gone.txt"), "k", 5, 1000);
+        assertThat(changes.uploadReason(gone, new RemoteObject("k", 5, HELLO_MD5))).contains("content differs");
+        assertThat(state.get("k")).isEmpty();
+    }
+
+    @Test
+    void withoutRecordingAdoptionsAMatchingObjectIsSkippedButNotRecorded() throws Exception {
+        LocalDirectoryActor target = new LocalDirectoryActor();
+        target.setRoot(Files.createDirectories(work.resolve("target")).toString());
+        target.upload(new Upload("k", file, 5, 1000L, null, Map.of(), null));
+        ChangeDetector dryRun = new ChangeDetector(state, target, false);
+
+        assertThat(dryRun.uploadReason(local(1000), new RemoteObject("k", 5, HELLO_MD5))).isEmpty();
+        assertThat(dryRun.uploadReason(local(1000), new RemoteObject("k", 5, "0123456789abcdef0123456789abcdef-2"))).isEmpty();
+        assertThat(state.get("k")).isEmpty();
+        assertThat(dryRun.localChange("k", 5, 1000)).as("so the state still calls it new").contains("new");
+    }
 }

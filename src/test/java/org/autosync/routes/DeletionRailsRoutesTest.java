@@ -112,7 +112,9 @@ class DeletionRailsRoutesTest {
         assertThat(job.health().isHealthy()).isTrue();
 
         Files.move(source, work.resolve("src-renamed"));
-        Thread.sleep(500); // the file route polls the vanished directory a few times
+        // the file route polls the vanished directory, fails three times in a row, and deletes nothing
+        Rescans.awaitFailedPolls(context, job, 3, Duration.ofSeconds(10));
+        assertThat(keys()).hasSize(20);
         Exchange pass = reconcile(job);
 
         assertThat(pass.getException()).isNotNull();

@@ -1,6 +1,7 @@
 package org.autosync.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.apache.camel.builder.Builder.header;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -12,11 +13,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.autosync.testing.CountingBlobStore;
 import org.autosync.testing.S3Fixture;
@@ -74,6 +77,12 @@ class FaultsRoutesTest {
     private void awaitFileRoute(MirrorJob job) {
         await().atMost(Duration.ofSeconds(20)).until(() -> context.getRouteController()
                 .getRouteStatus(MirrorRouteTemplates.routeId(MirrorRouteTemplates.SCAN, job.id())).isStarted());
+    }
+
+    /** Done when the file route has offered {@code fileName} to the upload route {@code times} times from now on. */
+    private NotifyBuilder rescanOffers(MirrorJob job, String fileName, int times) {
+        return new NotifyBuilder(context).fromRoute(MirrorRouteTemplates.routeId(MirrorRouteTemplates.SCAN, job.id()))
+                .filter(header(Exchange.FILE_NAME).isEqualTo(fileName)).whenDone(times).create();
     }
 
     private Map<String, String> tree() throws IOException {
@@ -200,14 +209,18 @@ class FaultsRoutesTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> s3.contents(bucket).containsKey("m/ok.txt"));
         awaitFileRoute(job);
 
-        Thread.sleep(2000); // ten re-scans of the file route
+        // the state has no record of it, so every re-scan offers it to the upload route: ten of them, done
+        NotifyBuilder offered = rescanOffers(job, "locked.txt", 10);
+        assertThat(offered.matches(30, TimeUnit.SECONDS)).as("ten re-scans offered locked.txt").isTrue();
         assertThat(actor.attempts(locked)).as("tried once by the pass, then skipped by the file route").isEqualTo(1);
         assertThat(job.stats().snapshot().failed()).isEqualTo(1);
 
         Files.setLastModifiedTime(locked, FileTime.fromMillis(System.currentTimeMillis() - 5_000));
         await().atMost(Duration.ofSeconds(10)).until(() -> actor.attempts(locked) == 2);
-        Thread.sleep(1000);
+        NotifyBuilder offeredAgain = rescanOffers(job, "locked.txt", 5);
+        assertThat(offeredAgain.matches(30, TimeUnit.SECONDS)).as("five more offers of the changed file").isTrue();
         assertThat(actor.attempts(locked)).as("a changed file is tried once more").isEqualTo(2);
+        assertThat(job.stats().snapshot().failed()).isEqualTo(2);
 
         actor.unreadable.clear();
         Files.setLastModifiedTime(locked, FileTime.fromMillis(System.currentTimeMillis() - 4_000));

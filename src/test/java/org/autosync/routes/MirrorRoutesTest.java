@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 
 import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.autosync.testing.CountingBlobStore;
@@ -92,16 +94,29 @@ class MirrorRoutesTest extends CamelTestSupport {
 
     @Test
     void rescansSendNoRequestWhenNothingChanged() throws Exception {
+        s3.store.resetCounts();
         startWithContentTypeStep();
         await().atMost(Duration.ofSeconds(20)).until(() -> s3.contents(bucket).containsKey("mirror/existing.txt"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> context.getRouteController()
-                .getRouteStatus(MirrorRouteTemplates.routeId(MirrorRouteTemplates.SCAN, job.id())).isStarted());
+        String scan = MirrorRouteTemplates.routeId(MirrorRouteTemplates.SCAN, job.id());
+        // the first pass starts the file route once it is over
+        await().atMost(Duration.ofSeconds(10)).until(() -> context.getRouteController().getRouteStatus(scan).isStarted());
+        Map<String, Long> firstPass = s3.store.requestCounts();
+        assertThat(firstPass.get(CountingBlobStore.LIST)).as("the pass listed the bucket").isPositive();
+        assertThat(firstPass.get(CountingBlobStore.PUT)).as("the pass uploaded existing.txt").isPositive();
         s3.store.resetCounts();
+        NotifyBuilder rescanFound = new NotifyBuilder(context).fromRoute(scan).whenReceived(1).create();
 
-        Thread.sleep(1500); // several 200 ms re-scans of an unchanged tree
+        Rescans.awaitPolls(context, job, 5, Duration.ofSeconds(20)); // five 200 ms re-scans of the unchanged tree
 
+        assertThat(rescanFound.matches()).as("a re-scan offered a file to upload").isFalse();
         assertThat(s3.store.requestCounts()).allSatisfy((type, count) -> assertThat(count).as(type).isZero());
-        assertThat(s3.store.requestCounts()).containsKey(CountingBlobStore.LIST);
+
+        // the same re-scans see an edit, and send exactly its upload (renamed into place: never seen half-written)
+        Path edited = Files.writeString(work.resolve("existing.txt.new"), "EDITED");
+        Files.move(edited, source.resolve("existing.txt"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "EDITED".equals(s3.contents(bucket).get("mirror/existing.txt")));
+        assertThat(rescanFound.matches()).isTrue();
+        assertThat(s3.store.requestCounts().get(CountingBlobStore.PUT)).isEqualTo(1);
     }
 
     @Test
