@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import io.methvin.watcher.DirectoryChangeEvent;
 import io.methvin.watcher.DirectoryChangeListener;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.autosync.local.LocalFile;
 import org.autosync.reconcile.Transfers;
@@ -84,7 +85,11 @@ final class SourceWatcher {
         if (context == null) {
             context = camel;
             ExecutorServiceManager executors = camel.getExecutorServiceManager();
-            settleChecks = executors.newScheduledThreadPool(this, spec.beanName() + "-settle", spec.threads());
+            // no queue limit (Camel's default is 1000): during a target outage the checks wait behind blocked
+            // uploads, and a rejected one would be an event lost until the re-scan
+            settleChecks = executors.newScheduledThreadPool(this, spec.beanName() + "-settle",
+                    new ThreadPoolProfileBuilder(spec.beanName() + "-settle").poolSize(spec.threads()).maxQueueSize(-1)
+                            .build());
             loop = executors.newSingleThreadExecutor(this, spec.beanName() + "-watch");
         }
         events = new WatchEvents(spec.source(), spec.mapper(), spec.filter(), spec.settleRule(), spec.followSymlinks(),

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -86,8 +87,13 @@ public final class WatchEvents {
     private final LongSupplier clock;
     private final Debouncer<Path> debouncer;
     private final Debouncer.Scheduler scheduler;
-    /** "size mtime" of files seen created or moved in, with when: a held delete of the same content was a rename. */
-    private final Map<String, Deque<Long>> seen = new HashMap<>();
+    /**
+     * Files seen created or moved in, by "size mtime": a held delete of the same content whose new file still
+     * exists was a rename.
+     */
+    private final Map<String, Deque<Seen>> seen = new HashMap<>();
+    /** Keys held for the rename window: a directory's delete event does not ask for its files' keys again. */
+    private final Set<String> held = new HashSet<>();
     private final Object rootIdentity;
 
     /**
@@ -145,7 +151,7 @@ public final class WatchEvents {
                 walk(path);
             }
         } else if (attrs.isRegularFile() && filter.accepts(path)) {
-            saw(attrs);
+            saw(path, attrs);
             schedule(path, attrs.lastModifiedTime().toMillis());
         }
     }
@@ -165,7 +171,7 @@ public final class WatchEvents {
                         attrs = target;
                     }
                     if (attrs.isRegularFile() && filter.accepts(file)) {
-                        saw(attrs);
+                        saw(file, attrs);
                         schedule(file, attrs.lastModifiedTime().toMillis());
                     }
                     return FileVisitResult.CONTINUE;
@@ -246,16 +252,35 @@ public final class WatchEvents {
         }
     }
 
-    private synchronized void saw(BasicFileAttributes attrs) {
+    private synchronized void saw(Path file, BasicFileAttributes attrs) {
         seen.computeIfAbsent(attrs.size() + " " + attrs.lastModifiedTime().toMillis(), k -> new ArrayDeque<>())
-                .add(clock.getAsLong());
+                .add(new Seen(clock.getAsLong(), file));
+    }
+
+    /** A file seen created or moved in, and when. */
+    private record Seen(long at, Path file) {
     }
 
     /** Sends {@code keys} for deletion once the rename window has passed, those renamed meanwhile as such. */
-    private void hold(List<String> keys) {
+    private void hold(List<String> batch) {
+        List<String> keys;
+        synchronized (this) {
+            keys = batch.stream().filter(held::add).toList();
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
         List<String> contents = keys.stream()
                 .map(k -> state.get(k).map(r -> r.size() + " " + r.mtimeMillis()).orElse("")).toList();
-        scheduler.schedule(() -> release(keys, contents), RENAME_WINDOW_MILLIS);
+        scheduler.schedule(() -> {
+            try {
+                release(keys, contents);
+            } finally {
+                synchronized (this) {
+                    held.removeAll(keys);
+                }
+            }
+        }, RENAME_WINDOW_MILLIS);
     }
 
     private void release(List<String> keys, List<String> contents) {
@@ -268,12 +293,12 @@ public final class WatchEvents {
         List<String> gone = new ArrayList<>();
         synchronized (this) {
             long expired = clock.getAsLong() - 2 * RENAME_WINDOW_MILLIS;
-            seen.values().forEach(times -> times.removeIf(t -> t < expired));
+            seen.values().forEach(files -> files.removeIf(f -> f.at() < expired || !Files.exists(f.file())));
             seen.values().removeIf(Deque::isEmpty);
             for (int i = 0; i < keys.size(); i++) {
-                Deque<Long> times = seen.get(contents.get(i));
-                if (times != null && !times.isEmpty()) {
-                    times.poll();
+                Deque<Seen> files = seen.get(contents.get(i));
+                if (files != null && !files.isEmpty()) {
+                    files.poll();
                     renamed.add(keys.get(i));
                 } else {
                     gone.add(keys.get(i));

@@ -118,7 +118,8 @@ class FaultsRoutesTest {
         // a reconciliation pass during the outage fails and deletes nothing
         Exchange pass = template.send(MirrorRouteTemplates.reconcileUri(job.id()), e -> { });
         assertThat(pass.getException()).isNotNull();
-        assertThat(job.health().status()).isEqualTo(JobHealth.Status.DELETES_BLOCKED);
+        // blocked deletes, or the target unavailable when the re-scan's failures opened the breaker first
+        assertThat(job.health().status()).isIn(JobHealth.Status.DELETES_BLOCKED, JobHealth.Status.TARGET_UNAVAILABLE);
         long failedDuringOutage = job.stats().snapshot().failed() - failedBefore;
 
         s3.server.restart();

@@ -34,10 +34,14 @@ class JobLifecycleRoutesTest {
         }
     }
 
-    /** Live threads by name with the digits taken out (pool threads are numbered), and how many of each. */
+    /**
+     * Live threads of Camel's pools and of the actors, by name with the digits taken out (pool threads are
+     * numbered), and how many of each; the JVM's and the test tools' own threads come and go on their own.
+     */
     private static Map<String, Long> threads() {
         Map<String, Long> byName = new TreeMap<>();
-        Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).filter(t -> !t.getName().startsWith("awaitility"))
+        Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> t.getName().startsWith("Camel") || t.getName().contains("actor") || t.getName().contains("autosync"))
                 .forEach(t -> byName.merge(t.getName().replaceAll("\\d+", "#"), 1L, Long::sum));
         return byName;
     }

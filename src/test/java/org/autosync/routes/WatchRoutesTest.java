@@ -189,13 +189,13 @@ class WatchRoutesTest {
             }
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> job.health().status() == JobHealth.Status.RAIL_TRIPPED);
-        long deletedAtTrip = job.stats().snapshot().deleted();
         // the rest of the burst: every file's delete event asks for its key unless it is deleted already, so
-        // once as many keys were refused as were not deleted, events after the trip have been handled
+        // once as many keys were refused as were not deleted, events after the trip have been handled (batches
+        // admitted just before the trip may still be finishing when it trips: the limit is what bounds them)
         await().atMost(Duration.ofSeconds(20)).until(() -> job.refusedDeletes() >= 40 - job.stats().snapshot().deleted());
-        assertThat(job.stats().snapshot().deleted()).as("nothing deleted after the trip").isEqualTo(deletedAtTrip)
-                .isLessThanOrEqualTo(20);
-        assertThat(keys()).hasSize(40 - (int) deletedAtTrip);
+        long deleted = job.stats().snapshot().deleted();
+        assertThat(deleted).as("at most the 50% of 40 the limit allows").isLessThanOrEqualTo(20);
+        assertThat(keys()).hasSize(40 - (int) deleted);
         assertThat(job.health().reason()).contains("--max_delete=50%");
     }
 

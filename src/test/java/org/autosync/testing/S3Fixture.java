@@ -120,6 +120,11 @@ public final class S3Fixture implements AutoCloseable, AfterAllCallback {
         return job(source, "m", stateDir, true, deletes, settleTime, s3Actor(bucket), WatchMode.EVENTS, interval);
     }
 
+    /** A continuous job watching file-system events, uploading through {@code actor}. */
+    public MirrorJob watchingJob(Path source, Path stateDir, Actor actor, Duration settleTime, Duration interval) {
+        return job(source, "m", stateDir, true, DeletePolicy.defaults(), settleTime, actor, WatchMode.EVENTS, interval);
+    }
+
     private MirrorJob job(Path source, String targetPrefix, Path stateDir, boolean continuous, DeletePolicy deletes,
                           Duration settleTime, Actor actor, WatchMode watch, Duration interval) {
         String id = "t" + SEQUENCE.incrementAndGet();

@@ -200,6 +200,19 @@ class WatchEventsTest {
     }
 
     @Test
+    void fileSeenCreatedAndThenDeletedIsADeleteNotARename() throws IOException {
+        long mtime = time.now - 10_000;
+        Path f = write("short-lived.txt", "abc", mtime);
+        events.onEvent(WatchEvents.Kind.CREATE, f);
+        state.put("m/short-lived.txt", new SyncRecord(3, mtime, null));
+        Files.delete(f);
+        events.onEvent(WatchEvents.Kind.DELETE, f);
+        time.advanceTo(time.now + WatchEvents.RENAME_WINDOW_MILLIS);
+        assertThat(renamed).isEmpty();
+        assertThat(deletes).containsExactly(List.of("m/short-lived.txt"));
+    }
+
+    @Test
     void deleteOfAPathThatExistsAgainIsAnUpload() throws IOException {
         Path f = write("a.txt", "new", time.now - 10_000);
         state.put("m/a.txt", new SyncRecord(1, 1, null));
