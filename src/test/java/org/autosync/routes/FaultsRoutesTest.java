@@ -222,7 +222,7 @@ class FaultsRoutesTest {
         String leftover = s3.client.createMultipartUpload(b -> b.bucket(bucket).key("m/left.bin")).uploadId();
         MvStoreSyncState state = new MvStoreSyncState(work.resolve("journal.mv.db"));
         state.start();
-        state.started("m/left.bin", leftover);
+        state.started("m/left.bin", null, leftover);
         state.stop();
 
         MvStoreSyncState reopened = new MvStoreSyncState(work.resolve("journal.mv.db"));

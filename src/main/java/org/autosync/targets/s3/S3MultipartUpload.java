@@ -42,7 +42,11 @@ final class S3MultipartUpload {
 
     private static final MultipartJournal NO_JOURNAL = new MultipartJournal() {
         @Override
-        public void started(String key, String uploadId) {
+        public void creating(String key, String token) {
+        }
+
+        @Override
+        public void started(String key, String token, String uploadId) {
         }
 
         @Override
@@ -50,7 +54,16 @@ final class S3MultipartUpload {
         }
 
         @Override
+        public void notCreated(String key, String token) {
+        }
+
+        @Override
         public Map<String, String> pending() {
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, String> intents() {
             return Map.of();
         }
     };
@@ -119,7 +132,7 @@ final class S3MultipartUpload {
         List<Future<CompletedPart>> futures = new ArrayList<>(Math.min(partCount, 1024));
         MultipartJournal journal = this.journal;
         try {
-            journal.started(upload.key(), uploadId);
+            journal.started(upload.key(), null, uploadId);
             active.put(uploadId, new ActiveUpload(upload.key(), failed));
             if (stopped.get()) {
                 throw new InterruptedIOException("not uploading " + upload.key() + ": shutting down");
