@@ -23,8 +23,8 @@ import org.h2.mvstore.MVStoreException;
  * {@link SyncState} in an embedded H2 MVStore file: restart-safe, one file per job and target, readable
  * by its owner only. The store is locked while open, so two processes cannot share one job's state.
  * <p>
- * It is also the job's {@link MultipartJournal}, in a second map of the same file; journal changes are
- * committed to disk before the call returns, so they survive a SIGKILL right after.
+ * It is also the job's {@link MultipartJournal}, in two more maps of the same file (uploads and intents);
+ * journal changes are committed to disk before the call returns, so they survive a SIGKILL right after.
  */
 public final class MvStoreSyncState extends ServiceSupport implements SyncState, MultipartJournal {
 
@@ -32,6 +32,7 @@ public final class MvStoreSyncState extends ServiceSupport implements SyncState,
     private MVStore store;
     private MVMap<String, String> records;
     private MVMap<String, String> multipart;
+    private MVMap<String, String> intents;
 
     public MvStoreSyncState(Path file) {
         this.file = file;
@@ -52,6 +53,7 @@ public final class MvStoreSyncState extends ServiceSupport implements SyncState,
         }
         records = store.openMap("records");
         multipart = store.openMap("multipart-uploads");
+        intents = store.openMap("multipart-intents");
     }
 
     @Override
@@ -118,7 +120,16 @@ public final class MvStoreSyncState extends ServiceSupport implements SyncState,
     }
 
     @Override
-    public synchronized void started(String key, String uploadId) {
+    public synchronized void creating(String key, String token) {
+        intents.put(token, key);
+        store.commit();
+    }
+
+    @Override
+    public synchronized void started(String key, String token, String uploadId) {
+        if (token != null) {
+            intents.remove(token);
+        }
         multipart.put(uploadId, key);
         store.commit();
     }
@@ -131,8 +142,20 @@ public final class MvStoreSyncState extends ServiceSupport implements SyncState,
     }
 
     @Override
+    public synchronized void notCreated(String key, String token) {
+        if (intents.remove(token) != null) {
+            store.commit();
+        }
+    }
+
+    @Override
     public synchronized Map<String, String> pending() {
         return new TreeMap<>(multipart);
+    }
+
+    @Override
+    public synchronized Map<String, String> intents() {
+        return new TreeMap<>(intents);
     }
 
     public long size() {

@@ -47,7 +47,8 @@ public interface Actor extends AutoCloseable {
     /**
      * From now on, records each multipart upload in {@code journal} while it runs; first aborts every
      * upload the journal still holds (left by a run that was killed). Never throws: an upload that cannot
-     * be aborted now stays in the journal for the next start. Targets without multipart uploads ignore it.
+     * be aborted now stays in the journal and is tried again later (the S3 actor does so at each listing,
+     * that is each reconciliation pass). Targets without multipart uploads ignore it.
      */
     default void useJournal(MultipartJournal journal) {
     }

@@ -2,6 +2,7 @@ package org.autosync.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.apache.camel.builder.Builder.header;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -236,7 +237,7 @@ class FaultsRoutesTest {
         String leftover = s3.client.createMultipartUpload(b -> b.bucket(bucket).key("m/left.bin")).uploadId();
         MvStoreSyncState state = new MvStoreSyncState(work.resolve("journal.mv.db"));
         state.start();
-        state.started("m/left.bin", leftover);
+        state.started("m/left.bin", null, leftover);
         state.stop();
 
         MvStoreSyncState reopened = new MvStoreSyncState(work.resolve("journal.mv.db"));
@@ -257,6 +258,75 @@ class FaultsRoutesTest {
         assertThat(reopened.pending()).isEmpty();
         reopened.stop();
         actor.close();
+    }
+
+    @Test
+    void uploadWhoseAbortFailedInAnOutageIsAbortedByTheNextPass() throws Exception {
+        source = Files.createDirectories(work.resolve("src"));
+        bucket = S3Fixture.uniqueBucket("abort-later");
+        s3.client.createBucket(b -> b.bucket(bucket));
+        S3Actor actor = new S3Actor(s3.client, bucket, S3ActorSettings.defaults()
+                .withMultipart(5 << 20, 5 << 20).withPartConcurrency(1));
+        MirrorJob job = start(actor, true);
+        MvStoreSyncState journal = (MvStoreSyncState) job.state();
+        Path big = Files.write(work.resolve("big.bin"), new byte[16 << 20]);
+        s3.store.resetCounts();
+        s3.store.partDelay(Duration.ofSeconds(1));
+        Thread stopper = new Thread(() -> {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> s3.store.requestCounts().get(CountingBlobStore.MULTIPART_PART) >= 1);
+            s3.server.stop();
+        });
+        stopper.start();
+        assertThatThrownBy(() -> actor.upload(new Upload("m/big.bin", big, 16 << 20, 0L, null, Map.of())))
+                .isInstanceOf(IOException.class);
+        stopper.join();
+        assertThat(journal.pending()).as("the abort failed: the upload stays in the journal").hasSize(1);
+
+        s3.server.restart();
+        s3.store.partDelay(Duration.ZERO);
+        assertThat(s3.client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).hasSize(1);
+        s3.store.resetCounts();
+        template.requestBody(MirrorRouteTemplates.reconcileUri(job.id()), (Object) null);
+
+        assertThat(s3.store.requestCounts().get(CountingBlobStore.MULTIPART_ABORT)).isEqualTo(1);
+        assertThat(s3.client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+        assertThat(journal.pending()).isEmpty();
+        s3.store.resetCounts();
+        template.requestBody(MirrorRouteTemplates.reconcileUri(job.id()), (Object) null);
+        assertThat(s3.store.requestCounts().get(CountingBlobStore.MULTIPART)).as("a pass with nothing left to abort")
+                .isZero();
+    }
+
+    @Test
+    void uploadCreatedJustBeforeAKillIsFoundByItsIntentAndAbortedAtStart() throws Exception {
+        source = Files.createDirectories(work.resolve("src"));
+        bucket = S3Fixture.uniqueBucket("intent");
+        s3.client.createBucket(b -> b.bucket(bucket));
+        String other = s3.client.createMultipartUpload(b -> b.bucket(bucket).key("m/left.bin.other")).uploadId();
+        MirrorJob job = s3.job(source, "m", Files.createDirectories(work.resolve("state")), false,
+                DeletePolicy.defaults(), Duration.ZERO, new S3Actor(s3.client, bucket, S3ActorSettings.defaults()));
+        // what a process killed right after CreateMultipartUpload leaves: the intent on disk, the upload at the server
+        MvStoreSyncState killed = new MvStoreSyncState(((MvStoreSyncState) job.state()).file());
+        killed.start();
+        killed.creating("m/left.bin", "token-1");
+        killed.stop();
+        s3.client.createMultipartUpload(b -> b.bucket(bucket).key("m/left.bin"));
+        s3.store.resetCounts();
+
+        context = new DefaultCamelContext();
+        context.start();
+        AutosyncJobs.add(context, job);
+
+        assertThat(s3.store.requestCounts().get(CountingBlobStore.MULTIPART_ABORT)).isEqualTo(1);
+        assertThat(s3.client.listMultipartUploads(b -> b.bucket(bucket).prefix("m/left.bin")).uploads())
+                .as("only the upload of that exact key is aborted")
+                .extracting(u -> u.uploadId()).containsExactly(other);
+        MvStoreSyncState journal = (MvStoreSyncState) job.state();
+        assertThat(journal.intents()).isEmpty();
+        assertThat(journal.pending()).isEmpty();
+        s3.client.abortMultipartUpload(b -> b.bucket(bucket).key("m/left.bin.other").uploadId(other));
+        assertThat(s3.client.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
     }
 
     /** The real S3 actor, except that reading some files fails as a permission error would. */

@@ -49,6 +49,7 @@ class WatcherBacklogRoutesTest {
             Files.createDirectories(source.resolve(String.format("d%02d", d)));
         }
         String bucket = S3Fixture.uniqueBucket("backlog");
+        s3.client.createBucket(r -> r.bucket(bucket));
         CountDownLatch outageOver = new CountDownLatch(1);
         AtomicInteger stuck = new AtomicInteger();
         ForwardingActor stalling = new ForwardingActor(new S3Actor(s3.client, bucket, S3ActorSettings.defaults())) {

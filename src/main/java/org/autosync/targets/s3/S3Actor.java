@@ -142,9 +142,13 @@ public final class S3Actor implements Actor {
      * prefetched). The first page is fetched here: a missing bucket is created (when allowed; logged once at INFO)
      * and yields an empty listing, or, when not allowed (dry run), yields an empty listing with an INFO line.
      * Any other failure, here or on a later page, is thrown unchecked from {@code hasNext()}.
+     * <p>
+     * Called once per reconciliation pass, it first aborts the multipart uploads the journal still holds and
+     * nothing here is working on (an abort that failed during an outage; {@link S3MultipartUpload#abortLeftovers}).
      */
     @Override
     public RemoteListing list(String prefix) {
+        multipart.abortLeftovers();
         ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket);
         if (prefix != null && !prefix.isEmpty()) {
             request.prefix(prefix);

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,9 +33,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * The multipart uploads of one bucket: parts go {@code partConcurrency} at a time on the executor, each
  * streamed from its own file range ({@link FileRangeContent}); a failure stops further parts and aborts the
- * upload. Each upload is recorded in a {@link MultipartJournal} from CreateMultipartUpload until it is completed
- * or aborted, so that the uploads of a run killed in between are aborted at the next start ({@link #resume}).
- * {@link #stop()} and {@link #abortLeftInFlight()} make a shutdown leave no incomplete upload behind.
+ * upload. Each upload is recorded in a {@link MultipartJournal}, as an intent just before CreateMultipartUpload
+ * and then by its id, until it is completed or aborted, so that the uploads of a run killed in between are
+ * aborted at the next start ({@link #resume}), and those whose abort failed at the next pass
+ * ({@link #abortLeftovers}; both by {@link S3LeftoverUploads}). {@link #stop()} and {@link #abortLeftInFlight()}
+ * make a shutdown leave no incomplete upload behind.
  */
 final class S3MultipartUpload {
 
@@ -42,7 +45,11 @@ final class S3MultipartUpload {
 
     private static final MultipartJournal NO_JOURNAL = new MultipartJournal() {
         @Override
-        public void started(String key, String uploadId) {
+        public void creating(String key, String token) {
+        }
+
+        @Override
+        public void started(String key, String token, String uploadId) {
         }
 
         @Override
@@ -50,7 +57,16 @@ final class S3MultipartUpload {
         }
 
         @Override
+        public void notCreated(String key, String token) {
+        }
+
+        @Override
         public Map<String, String> pending() {
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, String> intents() {
             return Map.of();
         }
     };
@@ -65,6 +81,9 @@ final class S3MultipartUpload {
     private final ExecutorService executor;
     /** Uploads in progress, by upload id. */
     private final Map<String, ActiveUpload> active = new ConcurrentHashMap<>();
+    /** Keys whose CreateMultipartUpload is under way, until the upload is in {@link #active}: how many. */
+    private final Map<String, Integer> creating = new ConcurrentHashMap<>();
+    private final S3LeftoverUploads leftovers;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile MultipartJournal journal = NO_JOURNAL;
 
@@ -73,39 +92,37 @@ final class S3MultipartUpload {
         this.bucket = bucket;
         this.settings = settings;
         this.executor = executor;
+        this.leftovers = new S3LeftoverUploads(client, bucket, new S3LeftoverUploads.InFlight() {
+            @Override
+            public boolean creating(String key) {
+                return creating.containsKey(key);
+            }
+
+            @Override
+            public boolean active(String uploadId) {
+                return active.containsKey(uploadId);
+            }
+        });
     }
 
     /**
-     * Aborts the multipart uploads a previous run left in {@code journal} (it was killed between
-     * CreateMultipartUpload and Complete/Abort), then records every new multipart upload there. An upload
-     * the server no longer knows (NoSuchUpload, 404) is simply forgotten; one that cannot be aborted now
-     * (endpoint down) stays in the journal for the next start. A clean start costs no request.
+     * Aborts the multipart uploads a previous run left in {@code journal} (it was killed between writing an
+     * intent or upload id and Complete/Abort), then records every new multipart upload there. An upload the
+     * server no longer knows (NoSuchUpload, 404) is simply forgotten; one that cannot be aborted now (endpoint
+     * down) stays in the journal for the next pass ({@link #abortLeftovers}). A clean start costs no request.
      */
     void resume(MultipartJournal journal) {
         Objects.requireNonNull(journal, "journal");
-        int aborted = 0;
-        for (Map.Entry<String, String> upload : journal.pending().entrySet()) {
-            String uploadId = upload.getKey();
-            String key = upload.getValue();
-            try {
-                client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
-                journal.ended(key, uploadId);
-                aborted++;
-            } catch (NoSuchUploadException e) {
-                journal.ended(key, uploadId);
-            } catch (RuntimeException e) {
-                if (e instanceof S3Exception s3 && s3.statusCode() == 404) {
-                    journal.ended(key, uploadId);
-                } else {
-                    LOG.warn("could not abort the multipart upload of {} left by an earlier run (kept for the next start): {}",
-                            key, S3Failures.explain(e));
-                }
-            }
-        }
-        if (aborted > 0) {
-            LOG.info("aborted {} incomplete multipart upload(s) left by an earlier run that was stopped mid-upload", aborted);
-        }
         this.journal = journal;
+        leftovers.abortAll(journal);
+    }
+
+    /**
+     * Aborts the uploads the journal still holds that are not in flight here (an abort that failed, an
+     * intent whose create failed without an answer); called once per reconciliation pass. Never throws.
+     */
+    void abortLeftovers() {
+        leftovers.abortAll(journal);
     }
 
     /** Uploads {@code upload} in parts of {@link S3ActorSettings#partSizeFor}; returns the ETag without quotes. */
@@ -113,14 +130,11 @@ final class S3MultipartUpload {
         long size = upload.size();
         long partSize = settings.partSizeFor(size);
         int partCount = (int) ((size + partSize - 1) / partSize);
-        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(upload.key())
-                .contentType(contentType).metadata(metadata).storageClass(upload.storageClass())).uploadId();
         AtomicBoolean failed = new AtomicBoolean();
-        List<Future<CompletedPart>> futures = new ArrayList<>(Math.min(partCount, 1024));
         MultipartJournal journal = this.journal;
+        String uploadId = create(upload, metadata, contentType, journal, failed);
+        List<Future<CompletedPart>> futures = new ArrayList<>(Math.min(partCount, 1024));
         try {
-            journal.started(upload.key(), uploadId);
-            active.put(uploadId, new ActiveUpload(upload.key(), failed));
             if (stopped.get()) {
                 throw new InterruptedIOException("not uploading " + upload.key() + ": shutting down");
             }
@@ -143,8 +157,8 @@ final class S3MultipartUpload {
             String etag = client.completeMultipartUpload(b -> b.bucket(bucket).key(upload.key())
                     .uploadId(uploadId)
                     .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())).eTag();
-            active.remove(uploadId);
             journal.ended(upload.key(), uploadId);
+            active.remove(uploadId);
             return S3Listing.unquote(etag);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -154,6 +168,46 @@ final class S3MultipartUpload {
             throw abort(upload, uploadId, failed, futures, e.getCause() != null ? e.getCause() : e);
         } catch (IOException | RuntimeException | Error e) {
             throw abort(upload, uploadId, failed, futures, e);
+        }
+    }
+
+    /**
+     * CreateMultipartUpload, journaled: the intent is on disk before the request and replaced by the upload id
+     * after it; returns the id, registered in {@link #active}. A create the server refused (4xx) created nothing,
+     * so its intent is dropped; one that got no answer may have created an upload, so its intent stays for
+     * {@link #abortLeftovers} to resolve.
+     */
+    private String create(Upload upload, Map<String, String> metadata, String contentType, MultipartJournal journal,
+                          AtomicBoolean stop) {
+        String key = upload.key();
+        String token = UUID.randomUUID().toString();
+        creating.merge(key, 1, Integer::sum);
+        try {
+            journal.creating(key, token);
+            String uploadId;
+            try {
+                uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)
+                        .metadata(metadata).storageClass(upload.storageClass())).uploadId();
+            } catch (S3Exception e) {
+                if (e.statusCode() >= 400 && e.statusCode() < 500) {
+                    journal.notCreated(key, token);
+                }
+                throw e;
+            }
+            try {
+                journal.started(key, token, uploadId);
+            } catch (RuntimeException e) { // the intent stays (as far as the journal got): resolved by a later pass
+                try {
+                    client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+                } catch (RuntimeException abortFailure) {
+                    e.addSuppressed(abortFailure);
+                }
+                throw e;
+            }
+            active.put(uploadId, new ActiveUpload(key, stop));
+            return uploadId;
+        } finally {
+            creating.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
         }
     }
 
@@ -199,7 +253,7 @@ final class S3MultipartUpload {
             journal.ended(upload.key(), uploadId);
         } catch (RuntimeException e) {
             result.addSuppressed(e);
-            LOG.warn("could not abort multipart upload of {} (the next start aborts it): {}", upload.key(),
+            LOG.warn("could not abort multipart upload of {} (the next pass aborts it): {}", upload.key(),
                     S3Failures.explain(e));
         } finally {
             active.remove(uploadId);
