@@ -130,7 +130,7 @@ class MvStoreSyncStateTest {
     void clearForgetsEveryRecordButNotTheJournal() {
         state.put("a", new SyncRecord(1, 1, null));
         state.put("b/c", new SyncRecord(2, 2, "e"));
-        state.started("big.bin", "upload-1");
+        state.started("big.bin", null, "upload-1");
 
         state.clear();
 
@@ -157,9 +157,9 @@ class MvStoreSyncStateTest {
 
     @Test
     void journalKeepsStartedUploadsUntilTheyEndAcrossReopens() {
-        state.started("a/big.bin", "id-1");
-        state.started("b/huge.bin", "id-2");
-        state.started("a/big.bin", "id-3"); // a second upload of the same key is a second entry
+        state.started("a/big.bin", null, "id-1");
+        state.started("b/huge.bin", null, "id-2");
+        state.started("a/big.bin", null, "id-3"); // a second upload of the same key is a second entry
         assertThat(state.pending()).containsExactly(
                 Map.entry("id-1", "a/big.bin"), Map.entry("id-2", "b/huge.bin"), Map.entry("id-3", "a/big.bin"));
 
@@ -176,7 +176,7 @@ class MvStoreSyncStateTest {
 
     @Test
     void journalEntryIsOnDiskWhenStartedReturns() throws Exception {
-        state.started("a/big.bin", "id-1");
+        state.started("a/big.bin", null, "id-1");
 
         // a copy of the file as it is now, while the store is still open: what a SIGKILL would leave behind
         Path copy = Files.copy(file, work.resolve("copy.mv.db"));
