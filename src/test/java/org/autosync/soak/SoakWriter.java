@@ -61,6 +61,7 @@ public final class SoakWriter {
     private final int totalWeight;
     private int names;
     private int bigWrites;
+    private int removals;
     private long bytesWritten;
 
     /** {@code bigFiles}: whether {@link Op#BIG_FILE} writes files over 5 MiB (multipart uploads) or is skipped. */
@@ -111,6 +112,11 @@ public final class SoakWriter {
 
     public int fileCount() {
         return files.size();
+    }
+
+    /** Paths removed from the tree (deleted, renamed away, in a removed or renamed directory) by {@link #run}. */
+    public int removals() {
+        return removals;
     }
 
     public long bytesWritten() {
@@ -338,6 +344,7 @@ public final class SoakWriter {
     }
 
     private void closed(String file) {
+        removals++;
         journal.closed(file, Journal.nowMicros());
         files.remove(file);
     }

@@ -12,7 +12,8 @@ import java.util.Set;
  * {@code proxy_logging}) into a {@link RequestLog}: the requests on one container and the auth requests, with the
  * proxy's own start and end times (epoch seconds, nanosecond digits). Object DELETEs made by the bulk-delete
  * middleware on behalf of a {@code POST ?bulk-delete} are logged by the inner {@code proxy_logging} as subrequests
- * (client address "-", source "BD"): they are the deletes, one line per object, and are read as such.
+ * (client address "-", source "BD"): they are the deletes, one line per object, and are read as such; the
+ * {@code POST /v1/ACCOUNT?bulk-delete} itself counts as one delete request.
  *
  * <p>A line: {@code proxy-server: CLIENT REMOTE DATE METHOD PATH PROTO STATUS REFERER AGENT TOKEN RECEIVED SENT
  * ETAG TXID HEADERS TIME SOURCE INFO START END POLICY}; each field is quoted, and the path is quoted once more.
@@ -50,7 +51,11 @@ public final class SwiftProxyLog {
             boolean subrequest = f[1].equals("-");
             String source = f[f.length - 5];
             String detail = status + (subrequest ? " sub " + source : "") + (query.isEmpty() ? "" : " ?" + query);
-            if (path.startsWith("/auth/")) {
+            if (path.equals("/v1/" + account) && method.equals("POST") && query.contains("bulk-delete")) {
+                if (!subrequest) {
+                    requests.record(RequestLog.DELETE_REQUEST, null, start, end, detail);
+                }
+            } else if (path.startsWith("/auth/")) {
                 requests.record("AUTH", null, start, end, detail);
             } else if (path.equals(base)) {
                 if (!subrequest) {
