@@ -318,6 +318,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
             ensureWatching();
         }
         currentPass = new PassStart(Instant.now(), stats.snapshot());
+        schedule.started();
         try {
             Reconciler.PassResult result = reconciler.pass(transfers());
             stats.unchanged(result.unchanged());

@@ -20,6 +20,8 @@ final class PassSchedule {
     private final LongSupplier clock;
     private long next;
     private int failuresInARow;
+    /** {@link #wanted} was called since the running pass started: that pass may have read the tree before. */
+    private boolean wantedSinceStart;
 
     PassSchedule(Duration interval, LongSupplier clockMillis) {
         this.intervalMillis = interval.toMillis();
@@ -31,20 +33,34 @@ final class PassSchedule {
         return clock.getAsLong() >= next;
     }
 
+    synchronized void started() {
+        wantedSinceStart = false;
+    }
+
     synchronized void succeeded() {
         failuresInARow = 0;
-        next = clock.getAsLong() + intervalMillis;
+        ended(clock.getAsLong() + intervalMillis);
     }
 
     synchronized void failed() {
         long backoff = RETRY_MILLIS << Math.min(failuresInARow, 10);
         failuresInARow++;
-        next = clock.getAsLong() + Math.min(backoff, Math.min(MAX_RETRY_MILLIS, intervalMillis));
+        ended(clock.getAsLong() + Math.min(backoff, Math.min(MAX_RETRY_MILLIS, intervalMillis)));
+    }
+
+    private void ended(long nextPass) {
+        next = wantedSinceStart ? Math.min(nextPass, soon()) : nextPass;
+        wantedSinceStart = false;
     }
 
     /** Something only a pass can settle is waiting: the next pass comes within {@value #SOON_MILLIS} ms. */
     synchronized void wanted() {
-        next = Math.min(next, clock.getAsLong() + Math.min(SOON_MILLIS, intervalMillis));
+        wantedSinceStart = true;
+        next = Math.min(next, soon());
+    }
+
+    private long soon() {
+        return clock.getAsLong() + Math.min(SOON_MILLIS, intervalMillis);
     }
 
     /** Milliseconds until the next pass is due (0 when due). */

@@ -111,7 +111,7 @@ public final class Reconciler {
         transfers.awaitUploads();
 
         DeletionGate.PassDecision decision = gate.decidePass(new DeletionGate.PassFacts(sourceRoot, plan.walker.complete(),
-                plan.walker.problems(), true, plan.inScope, plan.localFiles), plan.deletes);
+                plan.walker.problems(), plan.listingComplete, plan.inScope, plan.localFiles), plan.deletes);
         boolean send = decision.send();
         if (send) {
             for (int from = 0; from < plan.deletes.size(); from += Transfers.DELETE_BATCH) {
@@ -254,6 +254,8 @@ public final class Reconciler {
                     }
                 }
             });
+            // the merge reads both sides to their ends; a listing it left unread must not count as complete
+            plan.listingComplete = !remote.hasNext();
         }
         return plan;
     }
@@ -273,6 +275,7 @@ public final class Reconciler {
         long localFiles;
         long inScope;
         long skippedBackupKeys;
+        boolean listingComplete;
 
         Plan(LocalTreeWalker walker) {
             this.walker = walker;

@@ -152,8 +152,9 @@ public final class DeletionGate {
         if (trippedBefore) {
             LOG.debug("{}: not deleting {}: {}", jobId, kept, refused.get());
         } else {
-            LOG.warn("{}: not deleting {} and any further deletes until a reconciliation pass within limits: {}. "
-                    + "If these deletes are intended, raise --max_delete", jobId,
+            LOG.warn("{}: not deleting {} and any further deletes from file-system events: {}. A reconciliation pass "
+                    + "follows within 30 s and deletes what is gone if that is within --max_delete of the objects in "
+                    + "scope; if these deletes are intended beyond it, raise --max_delete", jobId,
                     kept.size() == 1 ? kept.get(0) : kept.size() + " objects", refused.get());
         }
         return new Admission(List.of(), Optional.of(refused.get()), true);

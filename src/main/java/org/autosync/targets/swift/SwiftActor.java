@@ -330,6 +330,11 @@ public final class SwiftActor implements Actor {
     }
 
     @Override
+    public boolean isTransient(Throwable failure) {
+        return failures.isTransient(failure);
+    }
+
+    @Override
     public String describe() {
         return "swift://" + settings.container() + " at " + settings.authUrl() + " as " + settings.user();
     }

@@ -1,5 +1,6 @@
 package org.autosync.targets.swift;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -37,6 +38,21 @@ final class SwiftFailures {
             return "Swift refused access for user '" + settings.user() + "' (403): " + se.getMessage();
         }
         return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    /**
+     * Whether trying again later may succeed: by the rule {@link SwiftHttp} retries a request by (5xx, 429, 498, I/O
+     * errors such as a refused connection or a timeout); a rejected login and any other answer are permanent.
+     */
+    boolean isTransient(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof SwiftAuthException) {
+            return false;
+        }
+        if (t instanceof SwiftException se) {
+            return SwiftHttp.retryable(se.status());
+        }
+        return t instanceof IOException io && SwiftHttp.retryable(io);
     }
 
     boolean isConfigurationError(Throwable failure) {
