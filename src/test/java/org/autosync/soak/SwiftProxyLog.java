@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -12,8 +14,9 @@ import java.util.Set;
  * {@code proxy_logging}) into a {@link RequestLog}: the requests on one container and the auth requests, with the
  * proxy's own start and end times (epoch seconds, nanosecond digits). Object DELETEs made by the bulk-delete
  * middleware on behalf of a {@code POST ?bulk-delete} are logged by the inner {@code proxy_logging} as subrequests
- * (client address "-", source "BD"): they are the deletes, one line per object, and are read as such; the
- * {@code POST /v1/ACCOUNT?bulk-delete} itself counts as one delete request.
+ * (client address "-", source "BD"): they are the deletes, one line per object, and are read as such, timed
+ * from the start of their bulk request (when the client sent them); the {@code POST /v1/ACCOUNT?bulk-delete}
+ * itself counts as one delete request.
  *
  * <p>A line: {@code proxy-server: CLIENT REMOTE DATE METHOD PATH PROTO STATUS REFERER AGENT TOKEN RECEIVED SENT
  * ETAG TXID HEADERS TIME SOURCE INFO START END POLICY}; each field is quoted, and the path is quoted once more.
@@ -32,6 +35,8 @@ public final class SwiftProxyLog {
         String text = new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
                 StandardCharsets.UTF_8);
         String base = "/v1/" + account + "/" + container;
+        List<long[]> bulkRequests = new ArrayList<>();
+        List<Object[]> bulkDeletes = new ArrayList<>();
         for (String line : text.split("\n")) {
             String[] f = line.trim().split(" ");
             if (f.length < 21 || !f[0].equals("proxy-server:") || !METHODS.contains(f[4])) {
@@ -54,6 +59,7 @@ public final class SwiftProxyLog {
             if (path.equals("/v1/" + account) && method.equals("POST") && query.contains("bulk-delete")) {
                 if (!subrequest) {
                     requests.record(RequestLog.DELETE_REQUEST, null, start, end, detail);
+                    bulkRequests.add(new long[] {start, end});
                 }
             } else if (path.startsWith("/auth/")) {
                 requests.record("AUTH", null, start, end, detail);
@@ -66,7 +72,9 @@ public final class SwiftProxyLog {
                 }
             } else if (path.startsWith(base + "/")) {
                 String key = path.substring(base.length() + 1);
-                if (method.equals("DELETE")) {
+                if (method.equals("DELETE") && subrequest && source.equals("BD")) {
+                    bulkDeletes.add(new Object[] {key, start, end, detail});
+                } else if (method.equals("DELETE")) {
                     requests.record(RequestLog.DELETE, key, start, end, detail);
                     if (!subrequest) {
                         requests.record(RequestLog.DELETE_REQUEST, null, start, end, detail);
@@ -79,6 +87,15 @@ public final class SwiftProxyLog {
             } else if (path.equals("/info") && !subrequest) {
                 requests.record("INFO", null, start, end, detail);
             }
+        }
+        // a bulk delete's objects are deleted one by one while it runs, but the client sent them all at its start:
+        // that is when Autosync decided, so that is the delete's time (the latest enclosing bulk request's start)
+        for (Object[] d : bulkDeletes) {
+            long start = (long) d[1];
+            long end = (long) d[2];
+            long sent = bulkRequests.stream().filter(b -> b[0] <= start && b[1] >= end).mapToLong(b -> b[0]).max()
+                    .orElse(start);
+            requests.record(RequestLog.DELETE, (String) d[0], sent, end, d[3] + " (bulk sent at its start)");
         }
         return requests;
     }
