@@ -136,7 +136,7 @@ class FaultsJarIT {
         JarProcess.Result second = autosync().run(args("--once"));
 
         assertThat(second.exitCode()).as(second.toString()).isZero();
-        assertThat(second.stderr()).contains("aborted 1 incomplete multipart upload(s) left by an earlier run");
+        assertThat(second.stderr()).contains("aborted 1 incomplete multipart upload(s) left behind by an earlier run");
         assertThat(second.stdout()).contains("uploaded 1 files / " + ((long) BIG_MIB << 20) + " bytes");
         assertThat(store.requestCounts().get(CountingBlobStore.MULTIPART_ABORT)).isEqualTo(1);
         assertThat(incompleteUploads()).isEmpty();
