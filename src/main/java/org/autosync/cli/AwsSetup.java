@@ -66,7 +66,12 @@ final class AwsSetup {
             if (!uri.isS3()) {
                 continue;
             }
-            S3ClientSettings settings = TargetFactory.s3ClientSettings(uri, defaults, System.getenv(), 1);
+            S3ClientSettings settings;
+            try {
+                settings = TargetFactory.s3ClientSettings(uri, defaults, System.getenv(), 1);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("--target " + uri.label() + ": " + e.getMessage());
+            }
             region |= settings.region() == null && settings.endpoint() == null;
             credentials |= settings.credentials() == null;
         }

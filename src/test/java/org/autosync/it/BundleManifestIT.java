@@ -26,8 +26,9 @@ import org.osgi.framework.VersionRange;
 class BundleManifestIT {
 
     /** What feature autosync provides in Karaf: camel-core, h2-mvstore, directory-watcher, the framework, the JDK. */
+    /** What feature {@code autosync} installs; resilience4j comes with its camel-resilience4j feature. */
     private static final List<String> PROVIDED_BY_FEATURE_AUTOSYNC = List.of("org.apache.camel", "org.autosync",
-            "org.h2.mvstore", "io.methvin", "org.osgi", "org.slf4j", "java");
+            "org.h2.mvstore", "io.methvin", "io.github.resilience4j", "org.osgi", "org.slf4j", "java");
 
     private static Path bundle;
     private static Attributes manifest;
