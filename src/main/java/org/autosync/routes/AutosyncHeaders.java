@@ -18,11 +18,6 @@ public final class AutosyncHeaders {
     public static final String ETAG = "AutosyncETag";
     /** The job a message belongs to. */
     public static final String JOB = "AutosyncJob";
-    /**
-     * {@code true} on a delete batch that a reconciliation pass approved (it passed --max_delete for
-     * the pass). Deletes without it count against the job's sliding-window delete limit.
-     */
-    public static final String DELETE_APPROVED = "AutosyncDeleteApproved";
     /** Set by the delete route when it refused the message's deletes: why, in one line. */
     public static final String DELETE_REFUSED = "AutosyncDeleteRefused";
 
