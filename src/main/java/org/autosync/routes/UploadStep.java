@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -155,11 +156,14 @@ public final class UploadStep {
             try {
                 now = Files.readAttributes(file.toPath(), BasicFileAttributes.class);
             } catch (NoSuchFileException gone) {
-                // deleted after it was found, or while it was read: not a failure; the next pass deletes
-                // its object (if one was uploaded). It is not recorded, so nothing retries it.
+                // deleted after it was found, or while it was read: not a failure, and not recorded, so nothing
+                // retries it. An object the upload left is deleted now: with no record, no event delete would.
                 LOG.info("{}: {} was deleted before its upload completed; skipped", spec.id(), key);
                 job.stats().vanished(1);
                 exchange.setRouteStop(true);
+                if (failure == null) {
+                    deleteLeftObject(key);
+                }
                 return;
             }
             long nowMtime = now.lastModifiedTime().toMillis();
@@ -238,6 +242,14 @@ public final class UploadStep {
                 LOG.debug("{}: re-check of {} not sent: {}", spec.id(), key, e.toString());
             }
         });
+    }
+
+    private void deleteLeftObject(String key) {
+        try {
+            job.transfers().deleteFromEvents(List.of(key));
+        } catch (RuntimeException e) {
+            job.deletesNotDone(1); // the next pass deletes it
+        }
     }
 
     /**

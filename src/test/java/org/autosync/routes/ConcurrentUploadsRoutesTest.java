@@ -103,4 +103,33 @@ class ConcurrentUploadsRoutesTest {
         assertThat(s3.contents(bucket)).containsEntry("m/a.txt", "the content");
         assertThat(job.state().get("m/a.txt")).isPresent();
     }
+
+    @Test
+    void objectOfAFileDeletedWhileItWasUploadedIsDeletedToo() throws Exception {
+        Path source = Files.createDirectories(work.resolve("src"));
+        Path file = Files.writeString(source.resolve("brief.txt"), "gone before the upload ends");
+        String bucket = S3Fixture.uniqueBucket("raced");
+        s3.client.createBucket(r -> r.bucket(bucket));
+        // the file is deleted the moment its PUT completes: the watcher's delete event finds no record to delete
+        ForwardingActor racing = new ForwardingActor(new S3Actor(s3.client, bucket, S3ActorSettings.defaults())) {
+            @Override
+            public String upload(Upload upload) throws IOException {
+                String etag = super.upload(upload);
+                Files.delete(upload.file());
+                return etag;
+            }
+        };
+        MirrorJob job = s3.job(source, "m", Files.createDirectories(work.resolve("state")), false,
+                DeletePolicy.defaults(), Duration.ZERO, racing);
+        context = new DefaultCamelContext();
+        context.start();
+        AutosyncJobs.add(context, job);
+
+        Exchange sent = context.createProducerTemplate().send(MirrorRouteTemplates.uploadUri(job.id()),
+                e -> uploadRequest(e, file, "m/brief.txt"));
+
+        assertThat(sent.getException()).isNull();
+        assertThat(s3.contents(bucket)).as("no object without its file").isEmpty();
+        assertThat(job.state().get("m/brief.txt")).isEmpty();
+    }
 }
