@@ -28,8 +28,15 @@ public final class ReconcileStep {
         }
     }
 
-    /** Filter of the reconciliation timer: whether the job's next pass is due. */
-    public boolean passDue() {
+    /**
+     * Filter of the reconciliation timer (it ticks every second): whether the job's next pass is due. It also
+     * starts the re-scan route once the first pass is done, should that pass have ended while the context was
+     * still starting.
+     */
+    public boolean passDue(Exchange exchange) throws Exception {
+        if (job.firstPassDone()) {
+            startScanRoute(exchange.getContext());
+        }
         return job.passDue();
     }
 
@@ -38,9 +45,11 @@ public final class ReconcileStep {
         job.passFailed(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
     }
 
+    /** Starts the job's re-scan route if it has one and it is not running; never while the context is starting. */
     private void startScanRoute(CamelContext context) throws Exception {
         String scanRoute = MirrorRouteTemplates.routeId(MirrorRouteTemplates.SCAN, job.id());
-        if (context.getRoute(scanRoute) != null && !context.getRouteController().getRouteStatus(scanRoute).isStarted()) {
+        if (context.isStarted() && context.getRoute(scanRoute) != null
+                && !context.getRouteController().getRouteStatus(scanRoute).isStarted()) {
             context.getRouteController().startRoute(scanRoute);
         }
     }

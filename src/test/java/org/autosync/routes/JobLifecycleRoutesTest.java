@@ -75,7 +75,9 @@ class JobLifecycleRoutesTest {
             addRunAndRemove(source, bucket, round);
         }
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(threads()).isEqualTo(before));
+        // pool threads may also have ended meanwhile (idle timeouts): none may be more than before
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(threads()).allSatisfy(
+                (name, count) -> assertThat(count).as(name).isLessThanOrEqualTo(before.getOrDefault(name, 0L))));
         assertThat(context.getRegistry().findByType(MirrorJob.class)).isEmpty();
     }
 }
