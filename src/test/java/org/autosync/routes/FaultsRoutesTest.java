@@ -131,7 +131,8 @@ class FaultsRoutesTest {
         s3.store.resetCounts();
 
         template.requestBody(MirrorRouteTemplates.reconcileUri(job.id()), (Object) null);
-        await().atMost(Duration.ofSeconds(30)).until(() -> s3.contents(bucket).equals(tree()));
+        // if the outage opened the job's circuit breaker, uploads wait for its probe (30 s) before they go
+        await().atMost(Duration.ofSeconds(90)).until(() -> s3.contents(bucket).equals(tree()));
         assertThat(s3.contents(bucket)).containsEntry("m/new.txt", "written during the outage")
                 .containsEntry("m/f0.txt", "changed during the outage").doesNotContainKeys("m/f1.txt");
         assertThat(job.health().status()).isEqualTo(JobHealth.Status.HEALTHY);
