@@ -157,13 +157,12 @@ public final class UploadStep {
                 now = Files.readAttributes(file.toPath(), BasicFileAttributes.class);
             } catch (NoSuchFileException gone) {
                 // deleted after it was found, or while it was read: not a failure, and not recorded, so nothing
-                // retries it. An object the upload left is deleted now: with no record, no event delete would.
+                // retries it. An object the upload may have left (the PUT can complete even when the actor then
+                // reports the file gone) is deleted now: with no record, no event delete would.
                 LOG.info("{}: {} was deleted before its upload completed; skipped", spec.id(), key);
                 job.stats().vanished(1);
                 exchange.setRouteStop(true);
-                if (failure == null) {
-                    deleteLeftObject(key);
-                }
+                deleteLeftObject(key);
                 return;
             }
             long nowMtime = now.lastModifiedTime().toMillis();
