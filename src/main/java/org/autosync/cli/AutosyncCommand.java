@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import org.autosync.local.TempFileNames;
 import org.autosync.safety.MaxDelete;
+import org.autosync.state.postgres.PostgresUrl;
 import org.autosync.watch.WatchMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -121,6 +122,13 @@ public class AutosyncCommand implements Callable<Integer> {
     @Option(names = {"--state_dir", "--state-dir"}, paramLabel = "DIR",
             description = "Where sync state is kept. Default: $XDG_STATE_HOME/autosync or ~/.local/state/autosync.")
     Path stateDir;
+
+    @Option(names = {"--state_url", "--state-url"}, paramLabel = "URL", converter = Converters.StateUrlConverter.class,
+            showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "Keep the sync state (and multipart journal) in PostgreSQL instead of --state_dir, shared by "
+                    + "every node of a job (the same target and source path): " + PostgresUrl.FORM + ". Without "
+                    + "password=, $PGPASSWORD. The password is never printed. Applies to the jobs of --routes too.")
+    String stateUrl;
 
     @Option(names = {"--embedded-s3", "--embedded_s3"}, paramLabel = "DIR", arity = "0..1", fallbackValue = "autosync-s3",
             description = "Start an S3 server in-process on 127.0.0.1 (S3Proxy) storing under DIR (default when given "

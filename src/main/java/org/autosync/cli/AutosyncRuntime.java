@@ -131,6 +131,9 @@ final class AutosyncRuntime {
         if (options.stateDir != null) {
             main.addInitialProperty(JobTemplate.STATE_DIR, options.stateDir.toAbsolutePath().toString());
         }
+        if (options.stateUrl != null) {
+            main.addInitialProperty(JobTemplate.STATE_URL, options.stateUrl);
+        }
         main.addInitialProperty(JobObservability.PROGRESS_INTERVAL, options.progressInterval.toMillis() + "ms");
         if (options.httpPort != null) {
             serveHealthAndMetrics(main);

@@ -5,6 +5,7 @@ import java.util.function.Function;
 
 import org.autosync.config.Values;
 import org.autosync.safety.MaxDelete;
+import org.autosync.state.postgres.PostgresUrl;
 import org.autosync.watch.WatchMode;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -47,6 +48,15 @@ final class Converters {
         @Override
         public MaxDelete convert(String value) {
             return Converters.convert(MaxDelete::parse, value);
+        }
+    }
+
+    /** {@code --state_url}: checked as a job's stateUrl is, kept as given (a job's property, read by each job). */
+    static final class StateUrlConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            Converters.convert(PostgresUrl::parse, value);
+            return value;
         }
     }
 

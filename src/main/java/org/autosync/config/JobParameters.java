@@ -18,6 +18,7 @@ import org.autosync.local.SourceFilter;
 import org.autosync.local.TempFileNames;
 import org.autosync.safety.DeletePolicy;
 import org.autosync.safety.MaxDelete;
+import org.autosync.state.postgres.PostgresUrl;
 import org.autosync.targets.TargetUri;
 import org.autosync.targets.s3.S3ActorSettings;
 import org.autosync.watch.WatchMode;
@@ -35,7 +36,8 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
                             String sourcePrefix, String filter, String excludeTemp, Duration interval,
                             Duration reconcileInterval, int threads, Duration settleTime, WatchMode watch,
                             boolean followSymlinks, MaxDelete maxDelete, boolean noDelete, String backupPrefix,
-                            Path stateDir, Duration progressInterval, long multipartThreshold, long partSize) {
+                            Path stateDir, PostgresUrl stateUrl, Duration progressInterval, long multipartThreshold,
+                            long partSize) {
 
     /** One template parameter: its name, its default (null = none), and what it means. */
     public record Parameter(String name, String defaultValue, String description) {
@@ -74,6 +76,9 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
             new Parameter("backupPrefix", "", "Copy each object to PREFIX/<key> before deleting it; empty for none."),
             new Parameter("stateDir", "", "Where the job's sync state lives. Default: the property autosync.state-dir, "
                     + "else $XDG_STATE_HOME/autosync."),
+            new Parameter("stateUrl", "", "Keep the job's sync state (and multipart journal) in PostgreSQL instead of a "
+                    + "file in stateDir, shared by every node of the job: " + PostgresUrl.FORM + ". Without password=, "
+                    + "$PGPASSWORD. Default: the property autosync.state-url, else none."),
             new Parameter("progressInterval", "", "While a pass uploads, log its progress this often; 0 disables. Default: "
                     + "the property autosync.progress-interval, else 30s." + DURATION),
             new Parameter("multipartThreshold", "64MiB", "S3 targets: files this large or larger are uploaded in parts, "
@@ -149,6 +154,7 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
                 r.value("watch", WatchMode::parse), r.value("followSymlinks", Reader::bool),
                 r.value("maxDelete", MaxDelete::parse), r.value("noDelete", Reader::bool), r.textOr("backupPrefix"),
                 r.value("stateDir", s -> s.isBlank() ? null : KeyMapper.absoluteFromLogicalPwd(s, pwd)),
+                r.value("stateUrl", s -> s.isBlank() ? null : PostgresUrl.parse(s)),
                 r.value("progressInterval", s -> s.isBlank() ? null : Values.duration(s)),
                 r.value("multipartThreshold", Values::size), r.value("partSize", Values::size));
         if (p.threads < 1) {

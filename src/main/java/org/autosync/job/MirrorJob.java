@@ -19,6 +19,7 @@ import org.autosync.reconcile.ChangeDetector;
 import org.autosync.reconcile.Reconciler;
 import org.autosync.reconcile.Transfers;
 import org.autosync.safety.DeletionGate;
+import org.autosync.state.StateUnavailableException;
 import org.autosync.state.SyncState;
 import org.autosync.targets.Actor;
 import org.autosync.targets.MultipartJournal;
@@ -81,7 +82,12 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
             actor.useJournal(journal);
         }
         // after a restart, deletes from events count against what the job recorded, not against an unknown number
-        gate.objectsInScope(recordedInScope());
+        try {
+            gate.objectsInScope(recordedInScope());
+        } catch (StateUnavailableException e) {
+            // the state said so once; event deletes need it too, and the first pass that can read it sets the count
+            health(JobHealth.Status.DELETES_BLOCKED, e.getMessage());
+        }
     }
 
     @Override
@@ -362,8 +368,12 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         stats.passEnded(MirrorStats.PassOutcome.FAILED);
         schedule.failed();
         Optional<SourceUnavailableException> gone = Causes.find(SourceUnavailableException.class, failure);
+        Optional<StateUnavailableException> noState = Causes.find(StateUnavailableException.class, failure);
         String why;
-        if (gone.isPresent()) {
+        if (noState.isPresent()) {
+            why = noState.get().getMessage(); // the state's own WARN said it, once per outage
+            LOG.debug("{}: reconciliation failed, nothing deleted: {}", spec.id(), why);
+        } else if (gone.isPresent()) {
             why = "the source is not available (" + gone.get().getMessage() + ")";
             LOG.warn("{}: reconciliation skipped, nothing deleted: {}", spec.id(), why);
         } else {

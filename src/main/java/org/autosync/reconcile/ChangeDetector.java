@@ -86,6 +86,11 @@ public final class ChangeDetector {
         return Optional.empty();
     }
 
+    /** The reads of one pass, which asks about its files in ascending key order (see {@link SyncState#passReads}). */
+    public SyncState.PassReads passReads() {
+        return state.passReads();
+    }
+
     /** Empty when the file cannot be read: it is then uploaded, and the upload reports the error. */
     private static Optional<String> md5Hex(LocalFile file) {
         try (InputStream in = Files.newInputStream(file.path())) {

@@ -19,6 +19,8 @@ import org.autosync.local.LocalTreeWalker;
 import org.autosync.local.SettleRule;
 import org.autosync.local.SourceFilter;
 import org.autosync.safety.DeletionGate;
+import org.autosync.state.StateUnavailableException;
+import org.autosync.state.SyncState;
 import org.autosync.targets.Actor;
 import org.autosync.targets.RemoteListing;
 import org.autosync.targets.RemoteObject;
@@ -196,7 +198,7 @@ public final class Reconciler {
     private Plan merge(Transfers transfers, boolean sortListing) {
         LocalTreeWalker walker = new LocalTreeWalker(sourceRoot, filter, mapper::keyFor, followSymlinks);
         Plan plan = new Plan(walker);
-        try (RemoteListing listing = actor.list(scopePrefix)) {
+        try (SyncState.PassReads reads = changes.passReads(); RemoteListing listing = actor.list(scopePrefix)) {
             Iterator<RemoteObject> remote = sortListing || !listing.alreadySorted()
                     ? SortedMerge.sortedCopy(listing) : listing;
             SortedMerge.merge(walker, remote, new MergeListener() {
@@ -242,6 +244,8 @@ public final class Reconciler {
                     Optional<String> reason;
                     try {
                         reason = changes.uploadReason(local, remote);
+                    } catch (StateUnavailableException e) {
+                        throw e; // not one file's problem: the whole pass fails, and deletes nothing
                     } catch (RuntimeException e) {
                         // one object that cannot be compared (a HEAD that failed) must not end the whole pass
                         plan.notCompared.add(local.path() + ": cannot compare with its object: " + actor.explain(e));

@@ -13,6 +13,9 @@ import org.autosync.job.MirrorJob;
 import org.autosync.observe.JobObservability;
 import org.autosync.state.MvStoreSyncState;
 import org.autosync.state.StateFiles;
+import org.autosync.state.SyncState;
+import org.autosync.state.postgres.PostgresSyncState;
+import org.autosync.state.postgres.PostgresUrl;
 import org.autosync.targets.Actor;
 import org.autosync.targets.open.TargetFactory;
 import org.slf4j.Logger;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * route.
  *
  * <p>What is the runtime's rather than the job's comes from properties: {@value #ONCE} (the jar's
- * {@code --once}: a single pass, no re-scan, no timer), {@value #DRY_RUN} and {@value #STATE_DIR}; and from
+ * {@code --once}: a single pass, no re-scan, no timer), {@value #DRY_RUN}, {@value #STATE_DIR} and {@value #STATE_URL}
+ * (each job's own {@code stateDir} or {@code stateUrl} wins); and from
  * beans, when bound: {@value #S3_DEFAULTS} ({@link TargetFactory.S3Defaults}, for {@code s3://} targets without
  * their own endpoint) and {@value #SWIFT_DEFAULTS} ({@link TargetFactory.SwiftLogin}). An {@code s3://} target
  * without parameters uses the registry's {@code S3Client} when it holds exactly one, and leaves it open
@@ -37,6 +41,7 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
     public static final String ONCE = "autosync.once";
     public static final String DRY_RUN = "autosync.dry-run";
     public static final String STATE_DIR = "autosync.state-dir";
+    public static final String STATE_URL = "autosync.state-url";
     public static final String S3_DEFAULTS = "autosync-s3-defaults";
     public static final String SWIFT_DEFAULTS = "autosync-swift-defaults";
 
@@ -97,9 +102,7 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
             owned = true;
             bucket = p.target().container();
         }
-        Path stateDir = p.stateDir() != null ? p.stateDir() : runtimeStateDir();
-        MirrorJob job = new MirrorJob(spec, actor, new MvStoreSyncState(
-                StateFiles.fileFor(stateDir, identity, bucket, spec.scopePrefix(), spec.source())));
+        MirrorJob job = new MirrorJob(spec, actor, syncState(p, identity, bucket, spec));
         if (owned) {
             job.closeOnStop(actor);
         }
@@ -114,6 +117,29 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
         RouteDefinition route = template.asRouteDefinition();
         route.setId(MirrorRouteTemplates.routeId(MirrorRouteTemplates.RECONCILE, p.jobId()));
         return route;
+    }
+
+    /**
+     * The one place a job's sync state is chosen: in PostgreSQL when the job or the runtime gives a state URL, else an
+     * MVStore file in the state directory; either way named by the same {@link StateFiles#stateId}.
+     */
+    private SyncState syncState(JobParameters p, String identity, String bucket, JobSpec spec) {
+        PostgresUrl url = p.stateUrl() != null ? p.stateUrl() : runtimeStateUrl(p.jobId());
+        if (url != null) {
+            return new PostgresSyncState(url.withPasswordFrom(System.getenv()),
+                    StateFiles.stateId(identity, bucket, spec.scopePrefix(), spec.source()));
+        }
+        Path stateDir = p.stateDir() != null ? p.stateDir() : runtimeStateDir();
+        return new MvStoreSyncState(StateFiles.fileFor(stateDir, identity, bucket, spec.scopePrefix(), spec.source()));
+    }
+
+    private PostgresUrl runtimeStateUrl(String jobId) {
+        try {
+            return context.getPropertiesComponent().resolveProperty(STATE_URL).filter(s -> !s.isBlank())
+                    .map(PostgresUrl::parse).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("job " + jobId + ": property " + STATE_URL + ": " + e.getMessage());
+        }
     }
 
     private boolean flag(String property) {

@@ -7,6 +7,8 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.autosync.errors.Causes;
+import org.autosync.state.StateUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,10 @@ public final class SourcePollStrategy implements PollingConsumerPollStrategy, Ex
 
     @Override
     public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        if (stateUnavailable(cause)) { // not the source's fault: the state warned once, re-scans go on trying
+            LOG.debug("{}: re-scan of {} skipped: {}", jobId, source, cause.getMessage());
+            return false;
+        }
         if (!failing) {
             failing = true;
             LOG.warn("{}: cannot re-scan the source {}: {}; nothing is deleted while it is unavailable, "
@@ -67,13 +73,17 @@ public final class SourcePollStrategy implements PollingConsumerPollStrategy, Ex
     /** The consumer's own report of a failed poll was already logged once by {@link #rollback}. */
     @Override
     public void handleException(String message, Exchange exchange, Throwable exception) {
-        if (failing && message != null && message.startsWith("Failed polling")) {
+        if (failing && message != null && message.startsWith("Failed polling") || stateUnavailable(exception)) {
             LOG.debug("{}: {}", jobId, message, exception);
         } else {
             LOG.warn("{}: re-scan of {}: {}{}", jobId, source, message == null ? "" : message + ": ",
                     exception == null ? "" : exception.getMessage());
             LOG.debug("{}: re-scan failure", jobId, exception);
         }
+    }
+
+    private static boolean stateUnavailable(Throwable cause) {
+        return Causes.find(StateUnavailableException.class, cause).isPresent();
     }
 
     /** Whether the last re-scan failed. */

@@ -11,15 +11,18 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.autosync.errors.Causes;
 import org.autosync.job.JobSpec;
 import org.autosync.job.TargetBreaker;
 import org.autosync.job.MirrorJob;
 import org.autosync.local.LocalFile;
+import org.autosync.state.StateUnavailableException;
 import org.autosync.state.SyncRecord;
 import org.autosync.targets.Upload;
 import org.slf4j.Logger;
@@ -290,6 +293,11 @@ public final class UploadStep {
         if (TargetBreaker.isHeldBack(caught)) {
             LOG.debug("{}: {} not sent: {} is unavailable; sent again by the next re-scan or pass", spec.id(), key,
                     job.actor().describe());
+            return;
+        }
+        Optional<StateUnavailableException> noState = Causes.find(StateUnavailableException.class, caught);
+        if (noState.isPresent()) { // the state's one WARN said it is unavailable; the re-scan or a pass tries again
+            LOG.debug("{}: upload of {} not done or not recorded: {}", spec.id(), key, noState.get().getMessage());
             return;
         }
         Throwable failure = TargetBreaker.unwrap(caught);

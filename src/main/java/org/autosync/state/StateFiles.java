@@ -7,8 +7,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Where a job's sync state lives: one file per (target service, bucket, key scope, source directory), so two jobs
- * never share a state and the same job finds its state again after a restart.
+ * Where a job's sync state lives: one file (or one {@link #stateId} in a shared database) per (target service, bucket,
+ * key scope, source directory), so two jobs never share a state and the same job finds its state again after a
+ * restart, on any node.
  */
 public final class StateFiles {
 
@@ -33,8 +34,17 @@ public final class StateFiles {
      */
     public static Path fileFor(Path dir, String targetIdentity, String bucket, String scope, Path source) {
         Path base = dir != null ? dir : defaultDirectory();
+        return base.resolve(stateId(targetIdentity, bucket, scope, source) + ".mv.db");
+    }
+
+    /**
+     * The name of one job's state, wherever it is kept: the state file's name without its extension, and the
+     * {@code state_id} of its rows in a shared database. The same for every node of the same job (same target,
+     * bucket, scope and source path), different for any other job. Parameters as for {@link #fileFor}.
+     */
+    public static String stateId(String targetIdentity, String bucket, String scope, Path source) {
         String identity = targetIdentity + "\n" + bucket + "\n" + scope + "\n" + source;
-        return base.resolve(bucket + "-" + sha256(identity).substring(0, 16) + ".mv.db");
+        return bucket + "-" + sha256(identity).substring(0, 16);
     }
 
     private static String sha256(String text) {
