@@ -20,6 +20,7 @@ public final class PostgresUrl {
     private static final Pattern URL = Pattern.compile("jdbc:postgresql://([^/?#]+)/([^/?#]+)(?:\\?(.*))?");
     private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+)(?::(\\d{1,5}))?");
     private static final Pattern PASSWORD = Pattern.compile("(?i)(password=)[^&]*");
+    private static final Pattern USER_INFO = Pattern.compile("(//[^/:@]*:)[^/@]*@");
 
     private final String withoutPassword;
     private final String password;
@@ -36,10 +37,13 @@ public final class PostgresUrl {
             throw new IllegalArgumentException("'" + mask(text) + "' is not a PostgreSQL JDBC URL: give " + FORM);
         }
         for (String host : m.group(1).split(",", -1)) {
+            if (host.contains("@")) {
+                throw new IllegalArgumentException("'" + mask(text) + "': give user and password as "
+                        + "?user=USER&password=PASSWORD, not in front of the host");
+            }
             Matcher h = HOST.matcher(host);
             if (!h.matches()) {
-                throw new IllegalArgumentException("'" + mask(text) + "': '" + mask(host) + "' is not HOST or HOST:PORT"
-                        + (host.contains("@") ? " (give user and password as ?user=USER&password=PASSWORD)" : ""));
+                throw new IllegalArgumentException("'" + mask(text) + "': '" + host + "' is not HOST or HOST:PORT");
             }
             if (h.group(2) != null && (Integer.parseInt(h.group(2)) < 1 || Integer.parseInt(h.group(2)) > 65535)) {
                 throw new IllegalArgumentException("'" + mask(text) + "': port " + h.group(2) + " is not 1 to 65535");
@@ -71,9 +75,9 @@ public final class PostgresUrl {
         return password != null || fromEnv == null || fromEnv.isEmpty() ? this : new PostgresUrl(withoutPassword, fromEnv);
     }
 
-    /** {@code text} with the value of every {@code password=} parameter replaced by {@code ***}. */
+    /** {@code text} with the value of every {@code password=} parameter, and a {@code //user:password@}, as {@code ***}. */
     public static String mask(String text) {
-        return text == null ? null : PASSWORD.matcher(text).replaceAll("$1***");
+        return text == null ? null : USER_INFO.matcher(PASSWORD.matcher(text).replaceAll("$1***")).replaceAll("$1***@");
     }
 
     /** The URL to give the driver: without the password, which goes in {@link #connectionProperties}. */
