@@ -7,7 +7,7 @@ package org.autosync.state;
  */
 public final class StateUnavailableException extends RuntimeException {
 
-    public StateUnavailableException(String message, Throwable cause) {
-        super(message, cause);
+    public StateUnavailableException(String message) {
+        super(message);
     }
 }

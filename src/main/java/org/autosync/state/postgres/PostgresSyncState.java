@@ -303,7 +303,10 @@ public final class PostgresSyncState extends ServiceSupport implements SyncState
             } else {
                 LOG.debug("{}", why);
             }
-            throw new StateUnavailableException(why, e);
+            // not the cause: what a target's explain() finds in a cause chain (a ConnectException) is not the target's
+            StateUnavailableException failure = new StateUnavailableException(why);
+            failure.addSuppressed(e);
+            throw failure;
         }
     }
 

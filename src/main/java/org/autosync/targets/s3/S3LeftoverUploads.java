@@ -62,15 +62,26 @@ final class S3LeftoverUploads {
             return;
         }
         int aborted = 0;
+        Map<String, String> pending;
+        Map<String, String> intents;
         try {
-            for (Map.Entry<String, String> upload : journal.pending().entrySet()) {
+            pending = journal.pending();
+            intents = journal.intents();
+        } catch (RuntimeException e) {
+            // a journal that cannot be read (its database is down) reports that itself; retried at the next pass
+            LOG.debug("incomplete multipart uploads not looked at: the journal cannot be read: {}", e.getMessage());
+            running.set(false);
+            return;
+        }
+        try {
+            for (Map.Entry<String, String> upload : pending.entrySet()) {
                 String uploadId = upload.getKey();
                 String key = upload.getValue();
                 if (!inFlight.creating(key) && !inFlight.active(uploadId)) {
                     aborted += abort(journal, key, uploadId);
                 }
             }
-            for (Map.Entry<String, String> intent : journal.intents().entrySet()) {
+            for (Map.Entry<String, String> intent : intents.entrySet()) {
                 aborted += resolve(journal, intent.getValue(), intent.getKey());
             }
         } catch (RuntimeException e) {
