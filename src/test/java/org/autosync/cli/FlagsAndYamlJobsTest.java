@@ -8,6 +8,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +21,7 @@ import java.util.stream.Stream;
 import org.apache.camel.support.service.ServiceHelper;
 import org.autosync.state.MvStoreSyncState;
 import org.autosync.state.SyncRecord;
+import org.autosync.testing.PostgresServer;
 import org.autosync.testing.S3Fixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +39,8 @@ class FlagsAndYamlJobsTest {
 
     @RegisterExtension
     static final S3Fixture s3 = new S3Fixture();
+    @RegisterExtension
+    static final PostgresServer pg = PostgresServer.shared();
 
     @TempDir
     Path work;
@@ -85,6 +92,68 @@ class FlagsAndYamlJobsTest {
 
         assertThat(flags.keys()).containsOnlyKeys("a.txt", "dir/b.txt");
         assertSameJob(flags, yaml);
+    }
+
+    @Test
+    void should_keep_the_same_state_in_postgres_from_flags_and_yaml_and_no_state_file() throws Exception {
+        Path src = tree();
+        String bucket = S3Fixture.uniqueBucket("flags-pg");
+        String url = pg.jdbcUrlWithPassword();
+        int code = capture(List.of("--once", "--endpoint=" + s3.server.endpoint(), "--region=" + s3.server.region(),
+                "--settle_time=0", "--state_dir=" + work.resolve("flags-state"), "--state_url=" + url,
+                "--target_container=" + bucket, "--source_prefix=" + src, src.toString()));
+        assertThat(code).as(stdout + stderr).isZero();
+        Map<String, Map<String, Long>> flagsRows = rows();
+        finished(bucket, null);
+
+        Run yaml = yamlOnce("yaml-state", bucket, """
+                      - {name: target, value: "s3://%s"}
+                      - {name: stateUrl, value: "%s"}
+                """.formatted(bucket, url), src);
+
+        assertThat(yaml.keys()).containsOnlyKeys("a.txt", "dir/b.txt", "dir/c.bin");
+        assertThat(flagsRows).as("one job's rows, under one state id").hasSize(1);
+        assertThat(rows()).as("the YAML job found the flags job's rows and kept them").isEqualTo(flagsRows);
+        assertThat(work.resolve("flags-state")).doesNotExist();
+        assertThat(stdout + stderr).doesNotContain(pg.password());
+    }
+
+    @Test
+    void should_refuse_a_bad_state_url_in_one_line_with_exit_2_and_no_password() throws Exception {
+        int code = capture(List.of("--once", "--state_url=postgresql://db/x?user=u&password=hunter2",
+                "--target_container=bucket", work.toString()));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr.strip()).doesNotContain("hunter2").contains("--state_url")
+                .contains("is not a PostgreSQL JDBC URL: give jdbc:postgresql://HOST[:PORT]/DATABASE");
+        assertThat(stderr.strip().lines().findFirst().orElseThrow()).contains("--state_url");
+
+        Path routes = Files.createDirectories(work.resolve("bad-routes"));
+        Files.writeString(routes.resolve("job.camel.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: autosync-job
+                    parameters:
+                      - {name: jobId, value: bad-url}
+                      - {name: source, value: "%s"}
+                      - {name: target, value: "s3://bucket"}
+                      - {name: stateUrl, value: "jdbc:postgresql://db:0/x?password=hunter2"}
+                """.formatted(work));
+        code = capture(List.of("--once", "--endpoint=" + s3.server.endpoint(), "--routes=" + routes));
+        assertThat(code).isEqualTo(2);
+        assertThat(stdout + stderr).doesNotContain("hunter2").contains("parameter 'stateUrl'")
+                .contains("port 0 is not 1 to 65535");
+    }
+
+    /** state id to key to size, of every record in the database. */
+    private static Map<String, Map<String, Long>> rows() throws SQLException {
+        Map<String, Map<String, Long>> rows = new TreeMap<>();
+        try (Connection c = pg.connect(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT state_id, key, size FROM autosync_records")) {
+            while (r.next()) {
+                rows.computeIfAbsent(r.getString(1), id -> new TreeMap<>()).put(r.getString(2), r.getLong(3));
+            }
+        }
+        return rows;
     }
 
     /** The same objects, and state files of the same name (so the same identity) holding the same records. */
@@ -139,6 +208,9 @@ class FlagsAndYamlJobsTest {
         Map<String, String> keys = s3.contents(bucket);
         for (S3Object o : s3.client.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()) {
             s3.client.deleteObject(r -> r.bucket(bucket).key(o.key()));
+        }
+        if (stateDir == null || !Files.exists(stateDir)) {
+            return new Run(keys, null, Map.of());
         }
         Path file;
         try (Stream<Path> files = Files.list(stateDir)) {
