@@ -15,6 +15,7 @@ import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.autosync.local.LocalFile;
 import org.autosync.reconcile.Transfers;
+import org.autosync.state.StateUnavailableException;
 import org.autosync.watch.InotifyLimits;
 import org.autosync.watch.WatchEvents;
 import org.autosync.watch.WatchStarter;
@@ -178,6 +179,9 @@ final class SourceWatcher {
             };
             try {
                 events.onEvent(kind, event.path());
+            } catch (StateUnavailableException e) {
+                // the state warned once; nothing is deleted without it, and the next pass decides this event's file
+                LOG.debug("{}: event {} on {} not handled: {}", spec.id(), kind, event.path(), e.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("{}: event {} on {} not handled: {}", spec.id(), kind, event.path(), e.toString());
             }

@@ -296,7 +296,8 @@ public final class PostgresSyncState extends ServiceSupport implements SyncState
             return call.run(connection);
         } catch (SQLException e) {
             closeConnection();
-            String why = describe() + " is unavailable: " + PostgresUrl.mask(e.getMessage());
+            String reason = String.valueOf(PostgresUrl.mask(e.getMessage())).strip();
+            String why = describe() + " is unavailable: " + (reason.endsWith(".") ? reason.substring(0, reason.length() - 1) : reason);
             if (!unavailable) {
                 unavailable = true;
                 LOG.warn("{}; until it is back, passes fail, nothing is deleted and no upload is recorded", why);
