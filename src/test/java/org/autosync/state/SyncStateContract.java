@@ -203,6 +203,17 @@ public abstract class SyncStateContract<S extends ServiceSupport & SyncState & M
     }
 
     @Test
+    void theSameInstanceStartsAgainAfterAStop() {
+        state.put("kept", new SyncRecord(1, 2, "e"));
+        state.stop();
+        state.start();
+
+        assertThat(state.get("kept")).contains(new SyncRecord(1, 2, "e"));
+        state.put("after", new SyncRecord(3, 4, null));
+        assertThat(state.keysUnder("", null, 10)).containsExactly("after", "kept");
+    }
+
+    @Test
     void journalIntentIsReplacedByItsUploadId() {
         state.creating("big.bin", "token-1");
         state.creating("other.bin", "token-2");

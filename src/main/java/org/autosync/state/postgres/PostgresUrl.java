@@ -107,15 +107,4 @@ public final class PostgresUrl {
         return password == null ? withoutPassword
                 : withoutPassword + (withoutPassword.contains("?") ? "&" : "?") + "password=***";
     }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof PostgresUrl other && other.withoutPassword.equals(withoutPassword)
-                && java.util.Objects.equals(other.password, password);
-    }
-
-    @Override
-    public int hashCode() {
-        return withoutPassword.hashCode();
-    }
 }
