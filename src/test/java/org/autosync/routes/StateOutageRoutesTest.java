@@ -27,6 +27,9 @@ import org.autosync.safety.DeletePolicy;
 import org.autosync.state.StateFiles;
 import org.autosync.state.postgres.PostgresSyncState;
 import org.autosync.state.postgres.PostgresUrl;
+import org.autosync.targets.Actor;
+import org.autosync.targets.ForwardingActor;
+import org.autosync.targets.Upload;
 import org.autosync.targets.s3.S3Actor;
 import org.autosync.targets.s3.S3ActorSettings;
 import org.autosync.testing.CountingBlobStore;
@@ -80,14 +83,18 @@ class StateOutageRoutesTest {
     }
 
     private MirrorJob start() throws Exception {
+        return start(true, new S3Actor(s3.client, bucket, S3ActorSettings.defaults()));
+    }
+
+    private MirrorJob start(boolean continuous, Actor actor) throws Exception {
         s3.store.resetCounts();
         String id = "pg" + S3Fixture.uniqueBucket("");
         JobSpec spec = new JobSpec(id, source, new KeyMapper(source.toString(), "m"), SourceFilter.acceptAll(), false,
-                false, 4, true, Duration.ofMillis(200), Duration.ofHours(1), DeletePolicy.defaults(), Duration.ZERO,
+                false, 4, continuous, Duration.ofMillis(200), Duration.ofHours(1), DeletePolicy.defaults(), Duration.ZERO,
                 WatchMode.POLL);
         PostgresSyncState state = new PostgresSyncState(PostgresUrl.parse(pg.jdbcUrlWithPassword()),
                 StateFiles.stateId(s3.server.endpoint().toString(), bucket, "m/", source));
-        MirrorJob job = new MirrorJob(spec, new S3Actor(s3.client, bucket, S3ActorSettings.defaults()), state);
+        MirrorJob job = new MirrorJob(spec, actor, state);
         s3.client.createBucket(b -> b.bucket(bucket)); // what the first pass would do, had it not failed
         context = new DefaultCamelContext();
         context.start();
@@ -146,6 +153,41 @@ class StateOutageRoutesTest {
         assertThat(s3.contents(bucket)).doesNotContainKey("m/f1.txt").containsEntry("m/new.txt", "written while the state is down");
         assertThat(job.health().status()).isEqualTo(JobHealth.Status.HEALTHY);
         assertThat(List.copyOf(log.list)).anySatisfy(e -> assertThat(e.getFormattedMessage()).endsWith("is reachable again"));
+    }
+
+    @Test
+    void anUploadWhoseRecordFailsIsNotDoneAndTheNextPassAdoptsItsObjectWithoutSendingItAgain() throws Exception {
+        // the target stores new.txt, then PostgreSQL goes down before the upload can be recorded
+        Actor stopsTheStateAfterNewTxt = new ForwardingActor(new S3Actor(s3.client, bucket, S3ActorSettings.defaults())) {
+            @Override
+            public String upload(Upload upload) throws IOException {
+                String etag = delegate.upload(upload);
+                if (upload.key().equals("m/new.txt")) {
+                    pg.stop();
+                }
+                return etag;
+            }
+        };
+        MirrorJob job = start(false, stopsTheStateAfterNewTxt);
+        assertThat(pass(job).getException()).isNull();
+        assertThat(s3.contents(bucket)).isEqualTo(tree());
+        Files.writeString(source.resolve("new.txt"), "recorded after the outage");
+        s3.store.resetCounts();
+        log.list.clear();
+
+        Exchange failed = pass(job);
+
+        assertThat(failed.getException()).as("the pass cannot count what it holds without its state").isNotNull();
+        assertThat(s3.store.requestCounts().get(CountingBlobStore.PUT)).isEqualTo(1);
+        assertThat(job.stats().snapshot().failed()).as("the upload is not done until it is recorded").isEqualTo(1);
+        assertThat(warnings()).hasSize(1);
+
+        pg.start();
+        s3.store.resetCounts();
+        assertThat(pass(job).getException()).isNull();
+        assertThat(s3.store.requestCounts().get(CountingBlobStore.PUT)).as("adopted: its MD5 equals the ETag").isZero();
+        assertThat(job.state().get("m/new.txt")).isPresent();
+        assertThat(s3.contents(bucket)).isEqualTo(tree());
     }
 
     @Test
