@@ -52,8 +52,13 @@ as_user() {
   fi
 }
 
-free_port() {
-  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+free_port() { # a port nothing listens on (no python3 needed on a fresh machine)
+  local port
+  for _ in $(seq 100); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  log "no free port found"; exit 1
 }
 
 alive() { # PID CMDLINE
