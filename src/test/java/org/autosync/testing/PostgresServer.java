@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * JUnit 5 extension: a real PostgreSQL 15 (Debian's packages, installed on first use when missing) on 127.0.0.1,
  * a private cluster made by {@code .ci/postgres/pg.sh start target/postgres/NAME} and stopped by its recorded PID.
  * {@link #shared()} is started once per test JVM and removed when the test plan ends; {@link #own} is a cluster of
- * the test class's own (for tests that stop and start it), removed after the class.
+ * the test class's own (for tests that stop and start it), removed after the class; a JVM shutdown hook removes
+ * either if the JVM ends first.
  *
  * <p>Without the binaries and not root (nothing to install them with), or when the start fails, the calling
  * test is aborted with the reason (a skip), except under {@code CI=true} as root: CI must not go green by skipping.
@@ -35,6 +36,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
     private final boolean perClass;
     private Map<String, String> endpoints;
     private String unavailable;
+    private boolean hooked;
 
     private PostgresServer(String name, boolean perClass) {
         this.name = name;
@@ -64,6 +66,10 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
                 if (endpoints != null && !perClass) {
                     context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                             .put(PostgresServer.class.getName(), new OnClose(this::destroy));
+                }
+                if (endpoints != null && !hooked) {
+                    hooked = true; // a fallback for a JVM that ends without the test plan ending (destroy is idempotent)
+                    Runtime.getRuntime().addShutdownHook(new Thread(this::destroy, "postgres-" + name + "-stop"));
                 }
             }
             if (unavailable != null && mustNotSkip()) {
