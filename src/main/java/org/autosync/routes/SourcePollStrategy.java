@@ -73,7 +73,7 @@ public final class SourcePollStrategy implements PollingConsumerPollStrategy, Ex
     /** The consumer's own report of a failed poll was already logged once by {@link #rollback}. */
     @Override
     public void handleException(String message, Exchange exchange, Throwable exception) {
-        if (failing && message != null && message.startsWith("Failed polling") || stateUnavailable(exception)) {
+        if ((failing && message != null && message.startsWith("Failed polling")) || stateUnavailable(exception)) {
             LOG.debug("{}: {}", jobId, message, exception);
         } else {
             LOG.warn("{}: re-scan of {}: {}{}", jobId, source, message == null ? "" : message + ": ",
