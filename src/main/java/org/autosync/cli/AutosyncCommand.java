@@ -122,6 +122,12 @@ public class AutosyncCommand implements Callable<Integer> {
             description = "Where sync state is kept. Default: $XDG_STATE_HOME/autosync or ~/.local/state/autosync.")
     Path stateDir;
 
+    @Option(names = "--cluster", paramLabel = "URI",
+            description = "High availability: run the same command on several hosts that share the source; only the "
+                    + "leader mirrors, another takes over when it dies. file:DIR (a lock file in a directory all nodes "
+                    + "share) or zookeeper:HOST:PORT[,HOST:PORT...][/PATH]. Not with --once.")
+    String cluster;
+
     @Option(names = {"--embedded-s3", "--embedded_s3"}, paramLabel = "DIR", arity = "0..1", fallbackValue = "autosync-s3",
             description = "Start an S3 server in-process on 127.0.0.1 (S3Proxy) storing under DIR (default when given "
                     + "without a value: ./autosync-s3), print its endpoint and credentials, and mirror into it.")

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class MirrorJob extends ServiceSupport implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(MirrorJob.class);
+    private static final JobHealth STANDBY = new JobHealth(JobHealth.Status.STANDBY, "another node leads the job", Instant.now());
 
     private final JobSpec spec;
     private final Actor actor;
@@ -61,15 +62,28 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
     private volatile boolean firstPassDone;
     private volatile PassStart currentPass;
     private final PassSchedule schedule;
+    private final boolean clustered;
+    /** Whether this node mirrors the job: always, unless the job is clustered and another node leads it. */
+    private volatile boolean leading;
 
     public MirrorJob(JobSpec spec, Actor actor, SyncState state) {
+        this(spec, actor, state, false);
+    }
+
+    /**
+     * @param clustered whether the job runs on several nodes, only the leader mirroring: it then starts as a standby
+     *                  and sends nothing to its target until {@link #leadershipTaken()}
+     */
+    public MirrorJob(JobSpec spec, Actor actor, SyncState state, boolean clustered) {
         this.spec = spec;
-        this.actor = actor;
+        this.clustered = clustered;
+        this.leading = !clustered;
+        this.actor = clustered ? new LeaderOnlyActor(actor, spec.id(), this::leading) : actor;
         this.state = state;
-        this.changes = new ChangeDetector(state, actor, !spec.dryRun());
+        this.changes = new ChangeDetector(state, this.actor, !spec.dryRun());
         this.schedule = new PassSchedule(spec.reconcileInterval(), System::currentTimeMillis);
         this.gate = new DeletionGate(spec.id(), spec.deletes(), spec.mapper(), spec.filter());
-        this.reconciler = new Reconciler(spec.source(), spec.mapper(), spec.filter(), spec.followSymlinks(), actor,
+        this.reconciler = new Reconciler(spec.source(), spec.mapper(), spec.filter(), spec.followSymlinks(), this.actor,
                 changes, gate, spec.settleRule(), spec.unsettledWait());
         breakerSettings(TargetBreaker.Settings.defaults());
     }
@@ -77,11 +91,18 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
     @Override
     protected void doStart() {
         ServiceHelper.startService(state);
-        if (!spec.dryRun() && state instanceof MultipartJournal journal) {
-            actor.useJournal(journal);
+        if (leading) {
+            useJournal();
         }
         // after a restart, deletes from events count against what the job recorded, not against an unknown number
         gate.objectsInScope(recordedInScope());
+    }
+
+    /** Aborts the multipart uploads the journal holds (requests to the target: the leader's act only). */
+    private void useJournal() {
+        if (!spec.dryRun() && state instanceof MultipartJournal journal) {
+            actor.useJournal(journal);
+        }
     }
 
     @Override
@@ -172,6 +193,50 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         return stopping;
     }
 
+    // Leadership
+
+    /** Whether the job runs on several nodes, only the leader mirroring (the {@code cluster} parameter). */
+    public boolean clustered() {
+        return clustered;
+    }
+
+    /** Whether this node mirrors the job now; false while a clustered job is a standby. */
+    public boolean leading() {
+        return leading;
+    }
+
+    /**
+     * This node became the leader of the clustered job: it sends again, and its first act is a full reconciliation
+     * pass (due at once), which starts the watcher and the re-scan again.
+     */
+    public synchronized void leadershipTaken() {
+        if (leading || !clustered) {
+            return;
+        }
+        leading = true;
+        firstPassDone = false;
+        LOG.info("{}: this node leads the job now; a full reconciliation pass comes first", spec.id());
+        useJournal();
+        gate.objectsInScope(recordedInScope());
+        schedule.now();
+    }
+
+    /**
+     * This node no longer leads the clustered job (session or lock lost, or the process was paused): from now on
+     * nothing is sent to the target, and the watcher stops (the caller stops the re-scan route). Uploads already
+     * sent may finish.
+     */
+    public synchronized void leadershipLost(String why) {
+        if (!leading) {
+            return;
+        }
+        leading = false;
+        LOG.warn("{}: not the leader any more ({}); sending nothing, standing by", spec.id(), why);
+        if (watcher != null) {
+            watcher.stop();
+        }
+    }
+
     // Health
 
     /**
@@ -180,6 +245,9 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
      * and while its target is unavailable ({@link #breaker()} open), whatever the last pass said.
      */
     public JobHealth health() {
+        if (!leading) {
+            return STANDBY;
+        }
         JobHealth target = targetHealth;
         return target != null ? target : health;
     }
@@ -292,7 +360,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
 
     /** Whether the next reconciliation pass of a continuous job is due (see {@link PassSchedule}). */
     public boolean passDue() {
-        return schedule.due();
+        return leading && schedule.due();
     }
 
     /** Whether a reconciliation pass ran to its end at least once (the initial sync is done). */
@@ -314,6 +382,9 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
      * in continuous mode with events, it (re)starts the watcher first.
      */
     public Reconciler.PassResult pass() throws InterruptedException {
+        if (!leading) {
+            throw new NotLeadingException(spec.id());
+        }
         if (spec.watchesEvents() && !spec.dryRun()) {
             ensureWatching();
         }
@@ -357,6 +428,10 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         lastPassIncomplete = true;
         if (stopping || Causes.find(Transfers.Stopping.class, failure).isPresent()) {
             LOG.info("{}: reconciliation pass stopped for shutdown; nothing more sent, nothing deleted", spec.id());
+            return;
+        }
+        if (!leading || Causes.find(NotLeadingException.class, failure).isPresent()) {
+            LOG.info("{}: reconciliation pass stopped: this node does not lead the job; nothing more sent", spec.id());
             return;
         }
         stats.passEnded(MirrorStats.PassOutcome.FAILED);

@@ -5,8 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
+import org.autosync.cluster.ClusterServices;
+import org.autosync.cluster.JobLeadership;
+import org.autosync.config.ClusterUri;
 import org.autosync.config.JobParameters;
 import org.autosync.job.JobSpec;
 import org.autosync.job.MirrorJob;
@@ -61,6 +65,14 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
         boolean once = flag(ONCE);
         boolean dryRun = flag(DRY_RUN);
         JobSpec spec = p.toSpec(!once, dryRun);
+        CamelClusterService cluster = null;
+        if (p.cluster() != null) {
+            if (once) {
+                throw new IllegalArgumentException("job " + p.jobId() + ": parameter 'cluster': not with a one-shot run "
+                        + "(--once), which would mirror on every node; run the job continuously on each node");
+            }
+            cluster = ClusterServices.obtain(context, p.jobId(), p.cluster());
+        }
 
         Actor actor;
         boolean owned;
@@ -99,7 +111,7 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
         }
         Path stateDir = p.stateDir() != null ? p.stateDir() : runtimeStateDir();
         MirrorJob job = new MirrorJob(spec, actor, new MvStoreSyncState(
-                StateFiles.fileFor(stateDir, identity, bucket, spec.scopePrefix(), spec.source())));
+                StateFiles.fileFor(stateDir, identity, bucket, spec.scopePrefix(), spec.source())), cluster != null);
         if (owned) {
             job.closeOnStop(actor);
         }
@@ -107,8 +119,12 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
             JobObservability.install(context).progressInterval(p.jobId(), p.progressInterval());
         }
         JobRoutes.addTo(context, job, false);
-        LOG.info("{}: {} -> {} under '{}'{}", p.jobId(), spec.source(), actor.describe(), spec.scopePrefix(),
-                dryRun ? " (dry run)" : "");
+        if (cluster != null) {
+            context.addService(new JobLeadership(context, cluster, job, p.cluster(),
+                    () -> JobRoutes.stopScanRoute(context, p.jobId())), true, true);
+        }
+        LOG.info("{}: {} -> {} under '{}'{}{}", p.jobId(), spec.source(), actor.describe(), spec.scopePrefix(),
+                dryRun ? " (dry run)" : "", cluster != null ? " (standby until this node leads " + ClusterUri.namespace(p.jobId()) + ")" : "");
 
         parameters.put("job", spec.beanName());
         RouteDefinition route = template.asRouteDefinition();

@@ -16,9 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.autosync.errors.Causes;
 import org.autosync.job.JobSpec;
 import org.autosync.job.TargetBreaker;
 import org.autosync.job.MirrorJob;
+import org.autosync.job.NotLeadingException;
 import org.autosync.local.LocalFile;
 import org.autosync.state.SyncRecord;
 import org.autosync.targets.Upload;
@@ -286,6 +288,10 @@ public final class UploadStep {
         Message in = exchange.getMessage();
         String key = in.getHeader(AutosyncHeaders.KEY, String.class);
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (Causes.find(NotLeadingException.class, caught).isPresent()) {
+            LOG.debug("{}: {} not sent: this node does not lead the job any more", spec.id(), key);
+            return;
+        }
         job.stats().failed(1);
         if (TargetBreaker.isHeldBack(caught)) {
             LOG.debug("{}: {} not sent: {} is unavailable; sent again by the next re-scan or pass", spec.id(), key,
