@@ -49,7 +49,8 @@ recorded_pid_alive() {
 
 start() {
   install_package
-  if recorded_pid_alive; then log "already running (pid $(cat "$DIR/pid"))"; cat "$DIR/endpoints.env"; return 0; fi
+  if recorded_pid_alive; then log "stopping the server an earlier run left (pid $(cat "$DIR/pid"))"; stop; fi
+  rm -f "$DIR/endpoints.env"
   local port; port=$(free_port)
   mkdir -p "$DIR/data" "$DIR/log"
   cat >"$DIR/zoo.cfg" <<CFG
@@ -62,7 +63,7 @@ admin.enableServer=false
 4lw.commands.whitelist=ruok,srvr
 CFG
   # Debian's jar names its dependencies in its manifest's Class-Path
-  setsid /usr/bin/java -Xmx256m -Dzookeeper.log.dir="$DIR/log" -Dzookeeper.root.logger=INFO,CONSOLE \
+  /usr/bin/java -Xmx256m -Dzookeeper.log.dir="$DIR/log" -Dzookeeper.root.logger=INFO,CONSOLE \
     -cp "/usr/share/java/zookeeper.jar" org.apache.zookeeper.server.ZooKeeperServerMain "$DIR/zoo.cfg" \
     >"$DIR/log/zookeeper.log" 2>&1 </dev/null &
   echo $! >"$DIR/pid"
@@ -71,7 +72,7 @@ CFG
       printf 'ZK_CONNECT=127.0.0.1:%s\nZK_PID=%s\n' "$port" "$(cat "$DIR/pid")" | tee "$DIR/endpoints.env"
       return 0
     fi
-    recorded_pid_alive || { log "the server exited; its log:"; tail -30 "$DIR/log/zookeeper.log" >&2; exit 1; }
+    kill -0 "$(cat "$DIR/pid")" 2>/dev/null || { log "the server exited; its log:"; tail -30 "$DIR/log/zookeeper.log" >&2; exit 1; }
     sleep 0.2
   done
   log "no answer on 127.0.0.1:$port within 30 s; its log:"; tail -30 "$DIR/log/zookeeper.log" >&2

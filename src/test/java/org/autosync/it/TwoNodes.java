@@ -119,6 +119,23 @@ final class TwoNodes implements AutoCloseable {
                 .collect(Collectors.groupingBy(RequestLog.Request::key, TreeMap::new, Collectors.counting()));
     }
 
+    /** The uploads of keys uploaded more than once: node, times and kind, for a failure message. */
+    String repeatedPuts() {
+        StringBuilder out = new StringBuilder();
+        putsPerKey().forEach((key, n) -> {
+            if (n > 1) {
+                for (int i = 0; i < 2; i++) {
+                    for (RequestLog.Request r : requests(i)) {
+                        if (key.equals(r.key())) {
+                            out.append("node ").append(i).append(' ').append(r.format(0)).append('\n');
+                        }
+                    }
+                }
+            }
+        });
+        return out.toString();
+    }
+
     void write(String relative, String content) throws IOException {
         Path file = source.resolve(relative);
         Files.createDirectories(file.getParent());
