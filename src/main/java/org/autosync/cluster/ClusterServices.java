@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
-import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.autosync.config.ClusterUri;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,14 +81,8 @@ public final class ClusterServices {
             service.setHeartbeatTimeoutMultiplier(uri.heartbeatTimeoutMultiplier());
             return service;
         }
-        ZooKeeperClusterService service = new ZooKeeperClusterService();
-        // the participant id: unique per node, or each node would take the other's leadership for its own
-        service.setId(nodeId());
-        service.setNodes(uri.nodes());
-        service.setBasePath(uri.path());
-        service.setSessionTimeout(uri.sessionTimeout().toMillis());
-        service.setConnectTimeout(uri.connectionTimeout().toMillis());
-        return service;
+        // in its own class: in Karaf, camel-zookeeper is an optional import (feature autosync-zookeeper)
+        return ZooKeeperServices.make(uri, nodeId());
     }
 
     /** {@code autosync-PID@HOST}: one per process. */

@@ -10,7 +10,6 @@ import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.cluster.CamelClusterView;
-import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.apache.camel.support.service.ServiceSupport;
 import org.autosync.config.ClusterUri;
 import org.autosync.job.MirrorJob;
@@ -140,7 +139,7 @@ public final class JobLeadership extends ServiceSupport implements CamelClusterE
      * is not auto-requeued): when this node is not among the view's members, restarting the view queues it again.
      */
     private void requeueIfOut(long now) {
-        if (!(service instanceof ZooKeeperClusterService) || job.leading() || now - lastRequeue < REQUEUE_MILLIS) {
+        if (!ZooKeeperServices.isZooKeeper(service) || job.leading() || now - lastRequeue < REQUEUE_MILLIS) {
             return;
         }
         lastRequeue = now;
