@@ -125,6 +125,21 @@ class ClusterJarIT {
         }
     }
 
+    @Test
+    void aBadClusterUriOrOnceWithClusterIsOneLineAndExitCode2() throws Exception {
+        java.nio.file.Files.createDirectories(work.resolve("src"));
+        JarProcess.Result bad = new JarProcess().in(work).run("--cluster=zookeeper:zk1", "--endpoint=http://127.0.0.1:9",
+                "--target_container=ha-mirror", "src");
+        assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(2);
+        assertThat(bad.stderr()).contains("autosync: job job1: parameter 'cluster': 'zookeeper:zk1': 'zk1' is not HOST:PORT")
+                .doesNotContain("\tat ");
+
+        JarProcess.Result once = new JarProcess().in(work).run("--once", "--cluster=file:locks",
+                "--endpoint=http://127.0.0.1:9", "--target_container=ha-mirror", "src");
+        assertThat(once.exitCode()).as(once.toString()).isEqualTo(2);
+        assertThat(once.stderr()).contains("autosync: --cluster is for continuous mirroring").doesNotContain("\tat ");
+    }
+
     private static int candidates(CuratorFramework zk) {
         try {
             return zk.getChildren().forPath("/autosync/autosync-job1").size();
