@@ -23,15 +23,14 @@ import org.slf4j.LoggerFactory;
  * more and its watcher and re-scan stop, on leadership taken its first act is a full pass.
  * <p>
  * Events come first, and a check every {@value #CHECK_MILLIS} ms catches what no event says: camel-zookeeper fires
- * none when its session is lost while leading, and a process paused longer than {@value #PAUSE_MILLIS} ms (a long GC,
- * SIGSTOP, a suspended VM) may have lost a leadership it has not heard of yet. After such a pause the job stands by
- * for the cluster's timeout before it trusts its view again. A ZooKeeper candidate that dropped out of the election
+ * none when its session is lost while leading, and a process paused for a third of the cluster's timeout or more (a
+ * long GC, SIGSTOP, a suspended VM) may have lost a leadership it has not heard of yet. After such a pause the job
+ * stands by for the cluster's timeout before it trusts its view again. A ZooKeeper candidate that dropped out of the election
  * (after its session was lost) is put back in the queue.
  */
 public final class JobLeadership extends ServiceSupport implements CamelClusterEventListener.Leadership {
 
     static final long CHECK_MILLIS = 200;
-    static final long PAUSE_MILLIS = 1000;
     static final long REQUEUE_MILLIS = 5000;
 
     private static final Logger LOG = LoggerFactory.getLogger(JobLeadership.class);
@@ -40,6 +39,7 @@ public final class JobLeadership extends ServiceSupport implements CamelClusterE
     private final CamelClusterService service;
     private final MirrorJob job;
     private final Duration quarantine;
+    private final long pauseMillis;
     private final Runnable stopRescan;
     private CamelClusterView view;
     private ScheduledExecutorService checks;
@@ -47,6 +47,7 @@ public final class JobLeadership extends ServiceSupport implements CamelClusterE
     private long lastCheck;
     private long trustAfter;
     private long lastRequeue;
+    private volatile boolean failing;
 
     /**
      * @param stopRescan stops the job's re-scan route (the job's pass starts it again once it leads)
@@ -57,6 +58,7 @@ public final class JobLeadership extends ServiceSupport implements CamelClusterE
         this.service = service;
         this.job = job;
         this.quarantine = uri.leaderTimeout();
+        this.pauseMillis = Math.max(1000, quarantine.toMillis() / 3);
         this.stopRescan = stopRescan;
     }
 
@@ -88,17 +90,38 @@ public final class JobLeadership extends ServiceSupport implements CamelClusterE
 
     @Override
     public void leadershipChanged(CamelClusterView changed, CamelClusterMember leader) {
-        follow(System.currentTimeMillis());
+        try {
+            follow(System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            failed(e);
+        }
     }
 
+    /** Never throws: an exception would end the periodic check. */
     private void check() {
+        try {
+            checkNow();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /** E.g. the sync state unreadable while taking the leadership: the job stays a standby, the next check tries again. */
+    private void failed(RuntimeException e) {
+        if (!failing) {
+            failing = true;
+            LOG.warn("{}: cannot follow the job's leadership: {}; trying again", job.id(), e.toString());
+        }
+    }
+
+    private void checkNow() {
         long now = System.currentTimeMillis();
         long gap;
         synchronized (this) {
             gap = now - lastCheck;
             lastCheck = now;
         }
-        if (gap > PAUSE_MILLIS + CHECK_MILLIS) {
+        if (gap > pauseMillis + CHECK_MILLIS) {
             synchronized (this) {
                 trustAfter = now + quarantine.toMillis();
             }
@@ -108,6 +131,7 @@ public final class JobLeadership extends ServiceSupport implements CamelClusterE
         }
         follow(now);
         requeueIfOut(now);
+        failing = false;
     }
 
     private void follow(long now) {

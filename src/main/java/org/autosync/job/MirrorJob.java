@@ -213,12 +213,12 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         if (leading || !clustered) {
             return;
         }
-        leading = true;
-        firstPassDone = false;
-        LOG.info("{}: this node leads the job now; a full reconciliation pass comes first", spec.id());
         useJournal();
         gate.objectsInScope(recordedInScope());
+        firstPassDone = false;
         schedule.now();
+        leading = true;
+        LOG.info("{}: this node leads the job now; a full reconciliation pass comes first", spec.id());
     }
 
     /**

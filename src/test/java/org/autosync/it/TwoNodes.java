@@ -22,6 +22,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -147,7 +148,11 @@ final class TwoNodes implements AutoCloseable {
         Map<String, String> contents = new TreeMap<>();
         try {
             for (S3Object o : client.listObjectsV2Paginator(r -> r.bucket(BUCKET)).contents()) {
-                contents.put(o.key(), client.getObjectAsBytes(r -> r.bucket(BUCKET).key(o.key())).asString(StandardCharsets.UTF_8));
+                try {
+                    contents.put(o.key(), client.getObjectAsBytes(r -> r.bucket(BUCKET).key(o.key())).asString(StandardCharsets.UTF_8));
+                } catch (NoSuchKeyException e) {
+                    // listed while being written: not there at this moment
+                }
             }
         } catch (NoSuchBucketException e) {
             // not created yet
