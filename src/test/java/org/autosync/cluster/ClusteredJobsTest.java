@@ -9,9 +9,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.autosync.job.JobHealth;
@@ -52,7 +56,10 @@ class ClusteredJobsTest {
         return node(i, s3, yaml, new DefaultCamelContext());
     }
 
+    private final MeterRegistry[] meters = {new SimpleMeterRegistry(), new SimpleMeterRegistry()};
+
     private CamelContext node(int i, S3Fixture s3, String yaml, CamelContext context) throws Exception {
+        context.getRegistry().bind("metricsRegistry", meters[i]);
         context.getRegistry().bind(JobTemplate.S3_DEFAULTS, s3.defaults());
         context.getPropertiesComponent().addInitialProperty(JobTemplate.STATE_DIR, work.resolve("state-" + i).toString());
         AutosyncJobs.addTemplates(context);
@@ -75,6 +82,10 @@ class ClusteredJobsTest {
                       - {name: interval, value: 200ms}
                       - {name: cluster, value: "%s"}
                 """.formatted(source, cluster);
+    }
+
+    private double standby(int node) {
+        return meters[node].get("autosync.standby").tag("job", "shared").gauge().value();
     }
 
     private static long requests(S3Fixture s3) {
@@ -100,6 +111,12 @@ class ClusteredJobsTest {
         assertThat(first.leading()).isTrue();
         assertThat(second.leading()).isFalse();
         assertThat(second.health().status()).isEqualTo(JobHealth.Status.STANDBY);
+        HealthCheck.Result standbyHealth = HealthCheckHelper.invokeReadiness(nodes[1]).stream()
+                .filter(r -> r.getCheck().getId().equals("autosync-shared")).findFirst().orElseThrow();
+        assertThat(standbyHealth.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(standbyHealth.getMessage()).hasValue("standby: another node leads the job");
+        assertThat(standby(0)).isZero();
+        assertThat(standby(1)).isEqualTo(1);
         assertThat(requests(servers[1])).as("requests of the standby").isZero();
         assertThat(Files.exists(work.resolve("locks/autosync-shared"))).isTrue();
 
@@ -109,6 +126,7 @@ class ClusteredJobsTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> servers[1].contents("clustered").size() == 3);
 
         assertThat(second.leading()).isTrue();
+        assertThat(standby(1)).isZero();
         assertThat(servers[1].contents("clustered")).isEqualTo(Map.of("a.txt", "a", "b.txt", "b", "c.txt", "c"));
         // the new leader adopted what was there (equal MD5) and uploaded only the new file
         assertThat(servers[1].store.requestCounts()).containsEntry("PUT", 1L);
