@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * Events come first, and a check every {@value #CHECK_MILLIS} ms catches what no event says: camel-zookeeper fires
  * none when its session is lost while leading, and a process paused for a third of the cluster's timeout or more (a
  * long GC, SIGSTOP, a suspended VM) may have lost a leadership it has not heard of yet. After such a pause the job
- * stands by for the cluster's timeout before it trusts its view again. A ZooKeeper candidate that dropped out of the election
+ * stands by for the cluster's timeout before it trusts its view again; until the check has run after such a pause,
+ * the job's leadership lease ({@link MirrorJob#leaseUntil}, renewed by every check) has run out, so no thread that
+ * wakes up first can send. A ZooKeeper candidate that dropped out of the election
  * (after its session was lost) is put back in the queue.
  */
 public final class JobLeadership extends ServiceSupport implements CamelClusterEventListener.Leadership {
@@ -74,6 +76,7 @@ public final class JobLeadership extends ServiceSupport implements CamelClusterE
         routeControl = context.getExecutorServiceManager().newSingleThreadExecutor(this, job.spec().beanName() + "-leadership");
         checks = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, job.spec().beanName() + "-leader-check");
         lastCheck = System.currentTimeMillis();
+        job.leaseUntil(lastCheck + pauseMillis);
         checks.scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -129,6 +132,7 @@ public final class JobLeadership extends ServiceSupport implements CamelClusterE
                     + " ms before trusting the cluster's view again");
             return;
         }
+        job.leaseUntil(now + pauseMillis);
         follow(now);
         requeueIfOut(now);
         failing = false;
@@ -152,8 +156,7 @@ public final class JobLeadership extends ServiceSupport implements CamelClusterE
     }
 
     private void lost(String why) {
-        if (job.leading()) {
-            job.leadershipLost(why);
+        if (job.leadershipLost(why)) {
             routeControl.execute(stopRescan);
         }
     }

@@ -65,6 +65,8 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
     private final boolean clustered;
     /** Whether this node mirrors the job: always, unless the job is clustered and another node leads it. */
     private volatile boolean leading;
+    /** Until when a clustered job's leadership holds without a fresh check (see {@link #leaseUntil}). */
+    private volatile long leaseEnds;
 
     public MirrorJob(JobSpec spec, Actor actor, SyncState state) {
         this(spec, actor, state, false);
@@ -78,6 +80,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         this.spec = spec;
         this.clustered = clustered;
         this.leading = !clustered;
+        this.leaseEnds = clustered ? 0 : Long.MAX_VALUE;
         this.actor = clustered ? new LeaderOnlyActor(actor, spec.id(), this::leading) : actor;
         this.state = state;
         this.changes = new ChangeDetector(state, this.actor, !spec.dryRun());
@@ -200,9 +203,18 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         return clustered;
     }
 
-    /** Whether this node mirrors the job now; false while a clustered job is a standby. */
+    /**
+     * Whether this node mirrors the job now: false while a clustered job is a standby, and also once its leadership
+     * was not confirmed for a while ({@link #leaseUntil}), e.g. in the first moments after the process was paused,
+     * before the check that notices the pause has run.
+     */
     public boolean leading() {
-        return leading;
+        return leading && System.currentTimeMillis() < leaseEnds;
+    }
+
+    /** A clustered job's view of its leadership was checked just now: it holds until {@code millis} (epoch ms). */
+    public void leaseUntil(long millis) {
+        leaseEnds = millis;
     }
 
     /**
@@ -225,16 +237,19 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
      * This node no longer leads the clustered job (session or lock lost, or the process was paused): from now on
      * nothing is sent to the target, and the watcher stops (the caller stops the re-scan route). Uploads already
      * sent may finish.
+     *
+     * @return whether this node led the job until now
      */
-    public synchronized void leadershipLost(String why) {
+    public synchronized boolean leadershipLost(String why) {
         if (!leading) {
-            return;
+            return false;
         }
         leading = false;
         LOG.warn("{}: not the leader any more ({}); sending nothing, standing by", spec.id(), why);
         if (watcher != null) {
             watcher.stop();
         }
+        return true;
     }
 
     // Health
@@ -360,7 +375,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
 
     /** Whether the next reconciliation pass of a continuous job is due (see {@link PassSchedule}). */
     public boolean passDue() {
-        return leading && schedule.due();
+        return leading() && schedule.due();
     }
 
     /** Whether a reconciliation pass ran to its end at least once (the initial sync is done). */
@@ -382,7 +397,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
      * in continuous mode with events, it (re)starts the watcher first.
      */
     public Reconciler.PassResult pass() throws InterruptedException {
-        if (!leading) {
+        if (!leading()) {
             throw new NotLeadingException(spec.id());
         }
         if (spec.watchesEvents() && !spec.dryRun()) {
@@ -430,7 +445,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
             LOG.info("{}: reconciliation pass stopped for shutdown; nothing more sent, nothing deleted", spec.id());
             return;
         }
-        if (!leading || Causes.find(NotLeadingException.class, failure).isPresent()) {
+        if (!leading() || Causes.find(NotLeadingException.class, failure).isPresent()) {
             LOG.info("{}: reconciliation pass stopped: this node does not lead the job; nothing more sent", spec.id());
             return;
         }

@@ -126,6 +126,51 @@ class ClusterJarIT {
     }
 
     @Test
+    void aZooKeeperLeaderPausedPastItsSessionSendsNothingOnceItResumes() throws Exception {
+        String zk = ZooKeeperServer.connectString();
+        try (TwoNodes nodes = new TwoNodes(work)) {
+            String cluster = "zookeeper:" + zk + "/autosync";
+            seed(nodes);
+            nodes.start(0, cluster);
+            nodes.start(1, cluster);
+            converge(nodes, CONVERGE);
+            await().atMost(CONVERGE).until(() -> nodes.stderr(0).contains("job1:") && nodes.stderr(1).contains("job1:"));
+            int leader = nodes.onlySender();
+            int standby = 1 - leader;
+            long pid = nodes.process(leader).process().pid();
+
+            // files appear while the leader is frozen (its watcher's events wait in the kernel), then none: the new
+            // leader's first pass, seconds later, finds them
+            signal("-STOP", pid);
+            long stoppedAt = Journal.nowMicros();
+            for (int n = 0; n < 5; n++) {
+                nodes.write("paused/" + n + ".txt", "written while the leader was frozen " + n);
+                Thread.sleep(200);
+            }
+            await().atMost(Duration.ofSeconds(45)).until(() -> !nodes.requests(standby).isEmpty());
+            long resumedAt = Journal.nowMicros();
+            signal("-CONT", pid);
+            await().atMost(CONVERGE).until(() -> nodes.stderr(leader).contains("was paused for"));
+            converge(nodes, CONVERGE);
+
+            RequestLog.Request firstOfNew = nodes.requests(standby).get(0);
+            List<RequestLog.Request> afterTakeover = nodes.requests(leader).stream()
+                    .filter(r -> r.startMicros() >= firstOfNew.startMicros()).toList();
+            System.out.printf("[ClusterJarIT] ZooKeeper leader frozen %d ms: new leader's first request %d ms after the "
+                    + "freeze; requests of the old leader after it resumed: %d%n", (resumedAt - stoppedAt) / 1000,
+                    (firstOfNew.startMicros() - stoppedAt) / 1000, afterTakeover.size());
+            assertThat(afterTakeover).as("requests of the resumed old leader%n%s", nodes.outputs()).isEmpty();
+            assertThat(nodes.putsPerKey()).as("uploads per key; repeated:%n%s", nodes.repeatedPuts())
+                    .allSatisfy((key, puts) -> assertThat(puts).as(key).isEqualTo(1L));
+        }
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill " + signal + " " + pid).isZero();
+    }
+
+    @Test
     void aBadClusterUriOrOnceWithClusterIsOneLineAndExitCode2() throws Exception {
         java.nio.file.Files.createDirectories(work.resolve("src"));
         JarProcess.Result bad = new JarProcess().in(work).run("--cluster=zookeeper:zk1", "--endpoint=http://127.0.0.1:9",
