@@ -129,6 +129,11 @@ public class AutosyncCommand implements Callable<Integer> {
                     + "every node of a job (the same target and source path): " + PostgresUrl.FORM + ". Without "
                     + "password=, $PGPASSWORD. The password is never printed. Applies to the jobs of --routes too.")
     String stateUrl;
+    @Option(names = "--cluster", paramLabel = "URI",
+            description = "High availability: run the same command on several hosts that share the source; only the "
+                    + "leader mirrors, another takes over when it dies. file:DIR (a lock file in a directory all nodes "
+                    + "share) or zookeeper:HOST:PORT[,HOST:PORT...][/PATH]. Not with --once.")
+    String cluster;
 
     @Option(names = {"--embedded-s3", "--embedded_s3"}, paramLabel = "DIR", arity = "0..1", fallbackValue = "autosync-s3",
             description = "Start an S3 server in-process on 127.0.0.1 (S3Proxy) storing under DIR (default when given "

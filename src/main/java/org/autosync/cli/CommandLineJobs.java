@@ -142,6 +142,9 @@ final class CommandLineJobs {
         p.put("backupPrefix", options.backupPrefix == null ? "" : options.backupPrefix);
         p.put("multipartThreshold", String.valueOf(options.multipartThreshold));
         p.put("partSize", String.valueOf(options.partSize));
+        if (options.cluster != null) {
+            p.put("cluster", options.cluster);
+        }
         return p;
     }
 

@@ -63,6 +63,10 @@ final class MirrorApplication {
         if (options.httpPort != null && (options.httpPort < 0 || options.httpPort > 65535)) {
             throw new ConfigurationException("--http_port must be a port number (0 to 65535)");
         }
+        if (options.cluster != null && options.once) {
+            throw new ConfigurationException("--cluster is for continuous mirroring: with --once every node would mirror; "
+                    + "leave out --once");
+        }
         if (options.progressInterval.isNegative()) {
             throw new ConfigurationException("--progress_interval must not be negative");
         }

@@ -37,7 +37,7 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
                             Duration reconcileInterval, int threads, Duration settleTime, WatchMode watch,
                             boolean followSymlinks, MaxDelete maxDelete, boolean noDelete, String backupPrefix,
                             Path stateDir, PostgresUrl stateUrl, Duration progressInterval, long multipartThreshold,
-                            long partSize) {
+                            long partSize, ClusterUri cluster) {
 
     /** One template parameter: its name, its default (null = none), and what it means. */
     public record Parameter(String name, String defaultValue, String description) {
@@ -84,7 +84,10 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
             new Parameter("multipartThreshold", "64MiB", "S3 targets: files this large or larger are uploaded in parts, "
                     + "in parallel." + SIZE),
             new Parameter("partSize", "16MiB", "S3 targets: multipart part size, 5MiB to 5GiB (grown to stay within "
-                    + "10,000 parts)." + SIZE));
+                    + "10,000 parts)." + SIZE),
+            new Parameter("cluster", "", "High availability: run the job on several nodes, only the leader mirroring. "
+                    + "file:DIR (a lock file in a directory all nodes share), zookeeper:HOST:PORT[,HOST:PORT...][/PATH] "
+                    + "or context (the runtime's own CamelClusterService); empty for none. Not with a one-shot run."));
 
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     /** Parameters Camel itself may add to a template instance (kamelets), which are not ours to check. */
@@ -156,7 +159,8 @@ public record JobParameters(String jobId, Path source, TargetUri target, String 
                 r.value("stateDir", s -> s.isBlank() ? null : KeyMapper.absoluteFromLogicalPwd(s, pwd)),
                 r.value("stateUrl", s -> s.isBlank() ? null : PostgresUrl.parse(s)),
                 r.value("progressInterval", s -> s.isBlank() ? null : Values.duration(s)),
-                r.value("multipartThreshold", Values::size), r.value("partSize", Values::size));
+                r.value("multipartThreshold", Values::size), r.value("partSize", Values::size),
+                r.value("cluster", s -> s.isBlank() ? null : ClusterUri.parse(s, pwd)));
         if (p.threads < 1) {
             throw r.error("threads", "must be at least 1");
         }

@@ -24,7 +24,10 @@ public record JobHealth(Status status, String reason, Instant since) {
         RAIL_TRIPPED,
         /** The target kept failing: its circuit breaker is open and uploads are held back (not sent, not recorded)
          *  until a probe upload goes through. Overrides the status of the last pass while it lasts. */
-        TARGET_UNAVAILABLE
+        TARGET_UNAVAILABLE,
+        /** A clustered job that another node leads: this node sends nothing and takes over when it becomes the
+         *  leader. Nothing is wrong, so it counts as healthy. */
+        STANDBY
     }
 
     public static JobHealth healthy() {
@@ -32,6 +35,6 @@ public record JobHealth(Status status, String reason, Instant since) {
     }
 
     public boolean isHealthy() {
-        return status == Status.HEALTHY;
+        return status == Status.HEALTHY || status == Status.STANDBY;
     }
 }

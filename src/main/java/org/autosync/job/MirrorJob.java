@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class MirrorJob extends ServiceSupport implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(MirrorJob.class);
+    private static final JobHealth STANDBY = new JobHealth(JobHealth.Status.STANDBY, "another node leads the job", Instant.now());
 
     private final JobSpec spec;
     private final Actor actor;
@@ -62,15 +63,31 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
     private volatile boolean firstPassDone;
     private volatile PassStart currentPass;
     private final PassSchedule schedule;
+    private final boolean clustered;
+    /** Whether this node mirrors the job: always, unless the job is clustered and another node leads it. */
+    private volatile boolean leading;
+    /** Until when a clustered job's leadership holds without a fresh check (see {@link #leaseUntil}). */
+    private volatile long leaseEnds;
 
     public MirrorJob(JobSpec spec, Actor actor, SyncState state) {
+        this(spec, actor, state, false);
+    }
+
+    /**
+     * @param clustered whether the job runs on several nodes, only the leader mirroring: it then starts as a standby
+     *                  and sends nothing to its target until {@link #leadershipTaken()}
+     */
+    public MirrorJob(JobSpec spec, Actor actor, SyncState state, boolean clustered) {
         this.spec = spec;
-        this.actor = actor;
+        this.clustered = clustered;
+        this.leading = !clustered;
+        this.leaseEnds = clustered ? 0 : Long.MAX_VALUE;
+        this.actor = clustered ? new LeaderOnlyActor(actor, spec.id(), this::leading) : actor;
         this.state = state;
-        this.changes = new ChangeDetector(state, actor, !spec.dryRun());
+        this.changes = new ChangeDetector(state, this.actor, !spec.dryRun());
         this.schedule = new PassSchedule(spec.reconcileInterval(), System::currentTimeMillis);
         this.gate = new DeletionGate(spec.id(), spec.deletes(), spec.mapper(), spec.filter());
-        this.reconciler = new Reconciler(spec.source(), spec.mapper(), spec.filter(), spec.followSymlinks(), actor,
+        this.reconciler = new Reconciler(spec.source(), spec.mapper(), spec.filter(), spec.followSymlinks(), this.actor,
                 changes, gate, spec.settleRule(), spec.unsettledWait());
         breakerSettings(TargetBreaker.Settings.defaults());
     }
@@ -78,8 +95,8 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
     @Override
     protected void doStart() {
         ServiceHelper.startService(state);
-        if (!spec.dryRun() && state instanceof MultipartJournal journal) {
-            actor.useJournal(journal);
+        if (leading) {
+            useJournal();
         }
         // after a restart, deletes from events count against what the job recorded, not against an unknown number
         try {
@@ -87,6 +104,13 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         } catch (StateUnavailableException e) {
             // the state said so once; event deletes need it too, and the first pass that can read it sets the count
             health(JobHealth.Status.DELETES_BLOCKED, e.getMessage());
+        }
+    }
+
+    /** Aborts the multipart uploads the journal holds (requests to the target: the leader's act only). */
+    private void useJournal() {
+        if (!spec.dryRun() && state instanceof MultipartJournal journal) {
+            actor.useJournal(journal);
         }
     }
 
@@ -178,6 +202,62 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         return stopping;
     }
 
+    // Leadership
+
+    /** Whether the job runs on several nodes, only the leader mirroring (the {@code cluster} parameter). */
+    public boolean clustered() {
+        return clustered;
+    }
+
+    /**
+     * Whether this node mirrors the job now: false while a clustered job is a standby, and also once its leadership
+     * was not confirmed for a while ({@link #leaseUntil}), e.g. in the first moments after the process was paused,
+     * before the check that notices the pause has run.
+     */
+    public boolean leading() {
+        return leading && System.currentTimeMillis() < leaseEnds;
+    }
+
+    /** A clustered job's view of its leadership was checked just now: it holds until {@code millis} (epoch ms). */
+    public void leaseUntil(long millis) {
+        leaseEnds = millis;
+    }
+
+    /**
+     * This node became the leader of the clustered job: it sends again, and its first act is a full reconciliation
+     * pass (due at once), which starts the watcher and the re-scan again.
+     */
+    public synchronized void leadershipTaken() {
+        if (leading || !clustered) {
+            return;
+        }
+        useJournal();
+        gate.objectsInScope(recordedInScope());
+        firstPassDone = false;
+        schedule.now();
+        leading = true;
+        LOG.info("{}: this node leads the job now; a full reconciliation pass comes first", spec.id());
+    }
+
+    /**
+     * This node no longer leads the clustered job (session or lock lost, or the process was paused): from now on
+     * nothing is sent to the target, and the watcher stops (the caller stops the re-scan route). Uploads already
+     * sent may finish.
+     *
+     * @return whether this node led the job until now
+     */
+    public synchronized boolean leadershipLost(String why) {
+        if (!leading) {
+            return false;
+        }
+        leading = false;
+        LOG.warn("{}: not the leader any more ({}); sending nothing, standing by", spec.id(), why);
+        if (watcher != null) {
+            watcher.stop();
+        }
+        return true;
+    }
+
     // Health
 
     /**
@@ -186,6 +266,9 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
      * and while its target is unavailable ({@link #breaker()} open), whatever the last pass said.
      */
     public JobHealth health() {
+        if (!leading) {
+            return STANDBY;
+        }
         JobHealth target = targetHealth;
         return target != null ? target : health;
     }
@@ -298,7 +381,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
 
     /** Whether the next reconciliation pass of a continuous job is due (see {@link PassSchedule}). */
     public boolean passDue() {
-        return schedule.due();
+        return leading() && schedule.due();
     }
 
     /** Whether a reconciliation pass ran to its end at least once (the initial sync is done). */
@@ -320,6 +403,9 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
      * in continuous mode with events, it (re)starts the watcher first.
      */
     public Reconciler.PassResult pass() throws InterruptedException {
+        if (!leading()) {
+            throw new NotLeadingException(spec.id());
+        }
         if (spec.watchesEvents() && !spec.dryRun()) {
             ensureWatching();
         }
@@ -363,6 +449,10 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         lastPassIncomplete = true;
         if (stopping || Causes.find(Transfers.Stopping.class, failure).isPresent()) {
             LOG.info("{}: reconciliation pass stopped for shutdown; nothing more sent, nothing deleted", spec.id());
+            return;
+        }
+        if (!leading() || Causes.find(NotLeadingException.class, failure).isPresent()) {
+            LOG.info("{}: reconciliation pass stopped: this node does not lead the job; nothing more sent", spec.id());
             return;
         }
         stats.passEnded(MirrorStats.PassOutcome.FAILED);

@@ -59,6 +59,12 @@ final class PassSchedule {
         next = Math.min(next, soon());
     }
 
+    /** A node that just became the leader of a clustered job: its first act is a full pass, due now. */
+    synchronized void now() {
+        failuresInARow = 0;
+        next = clock.getAsLong();
+    }
+
     private long soon() {
         return clock.getAsLong() + Math.min(SOON_MILLIS, intervalMillis);
     }

@@ -50,7 +50,9 @@ public final class JobHealthCheck extends AbstractHealthCheck {
         builder.detail("status", health.status().name());
         builder.detail("pending.files", job.pendingUploads());
         builder.detail("target.available", !job.breaker().holdsBack());
-        if (!health.isHealthy()) {
+        if (health.status() == JobHealth.Status.STANDBY) {
+            builder.message("standby: " + health.reason()).up();
+        } else if (!health.isHealthy()) {
             builder.message(health.status() + ": " + health.reason()).detail("since", health.since().toString()).down();
         } else if (!job.firstPassDone()) {
             builder.message("initial sync of " + job.id() + " not done yet").down();

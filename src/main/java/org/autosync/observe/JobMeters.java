@@ -17,8 +17,8 @@ import org.autosync.job.MirrorStats;
 /**
  * The meters of one job, tagged {@code job} and {@code target}; in Prometheus terms autosync_uploaded_files_total,
  * autosync_uploaded_bytes_total, autosync_deleted_objects_total, autosync_failures_total,
- * autosync_passes_total{outcome}, autosync_pending_files, autosync_lag_seconds, autosync_healthy and
- * autosync_target_unavailable. They read the
+ * autosync_passes_total{outcome}, autosync_pending_files, autosync_lag_seconds, autosync_healthy,
+ * autosync_standby and autosync_target_unavailable. They read the
  * job's own counters when scraped, so they cost nothing between scrapes.
  */
 final class JobMeters implements AutoCloseable {
@@ -44,6 +44,8 @@ final class JobMeters implements AutoCloseable {
                         .orElse(0.0));
         gauge("autosync.healthy", "1 when the job's last pass was complete and within limits and its target is "
                 + "available, else 0", null, tags, job, j -> j.health().isHealthy() ? 1 : 0);
+        gauge("autosync.standby", "1 while another node leads the clustered job and this one stands by, else 0", null,
+                tags, job, j -> j.leading() ? 0 : 1);
         gauge("autosync.target.unavailable", "1 while the target kept failing and uploads are held back (its circuit "
                 + "breaker is open), else 0", null, tags, job, j -> j.breaker().holdsBack() ? 1 : 0);
     }

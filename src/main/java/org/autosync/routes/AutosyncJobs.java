@@ -8,6 +8,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.service.ServiceHelper;
+import org.autosync.cluster.JobLeadership;
 import org.autosync.job.MirrorJob;
 
 /**
@@ -61,6 +62,12 @@ public final class AutosyncJobs {
             }
         }
         if (job != null) {
+            for (JobLeadership leadership : context.hasServices(JobLeadership.class)) {
+                if (leadership.job() == job) {
+                    ServiceHelper.stopService(leadership);
+                    context.removeService(leadership);
+                }
+            }
             ServiceHelper.stopService(job);
             context.removeService(job);
             JobRoutes.beanNames(job.spec()).forEach(context.getRegistry()::unbind);

@@ -9,6 +9,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
 import org.autosync.job.JobSpec;
 import org.autosync.job.MirrorJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Connects one job to a CamelContext: its beans (the steps the route templates call), the job as a service of
@@ -16,6 +18,8 @@ import org.autosync.job.MirrorJob;
  * reconcile routes; a continuous one also the re-scan route and the reconciliation timer.
  */
 final class JobRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRoutes.class);
 
     /** One route of a job: the template it comes from, its route id and its parameters. */
     record Instance(String template, String routeId, Map<String, String> parameters) {
@@ -40,10 +44,22 @@ final class JobRoutes {
         if (model.getRouteTemplateDefinition(MirrorRouteTemplates.UPLOAD) == null) {
             context.addRoutes(new MirrorRouteTemplates());
         }
-        for (Instance route : instances(job.spec())) {
+        for (Instance route : instances(job.spec(), job.clustered())) {
             if (withReconcileRoute || !MirrorRouteTemplates.RECONCILE.equals(route.template())) {
                 model.addRouteFromTemplate(route.routeId(), route.template(), null, null, new LinkedHashMap<>(route.parameters()));
             }
+        }
+    }
+
+    /** Stops the job's re-scan route if it runs (its reconciliation pass starts it again). */
+    static void stopScanRoute(CamelContext context, String jobId) {
+        String scanRoute = MirrorRouteTemplates.routeId(MirrorRouteTemplates.SCAN, jobId);
+        try {
+            if (context.getRoute(scanRoute) != null && context.getRouteController().getRouteStatus(scanRoute).isStarted()) {
+                context.getRouteController().stopRoute(scanRoute);
+            }
+        } catch (Exception e) {
+            LOG.warn("{}: could not stop the re-scan route: {}", jobId, e.getMessage());
         }
     }
 
@@ -70,7 +86,8 @@ final class JobRoutes {
                 name + "-breaker", job.breaker().circuitBreaker());
     }
 
-    static List<Instance> instances(JobSpec spec) {
+    /** @param clustered whether the job's timer is a {@code master:} route ({@value MirrorRouteTemplates#RECONCILE_LEADER}) */
+    static List<Instance> instances(JobSpec spec, boolean clustered) {
         List<Instance> routes = new ArrayList<>();
         routes.add(instance(spec, MirrorRouteTemplates.UPLOAD, Map.of()));
         routes.add(instance(spec, MirrorRouteTemplates.DELETE, Map.of()));
@@ -78,7 +95,7 @@ final class JobRoutes {
         if (spec.continuous()) {
             routes.add(instance(spec, MirrorRouteTemplates.SCAN, Map.of("source", spec.source().toString(),
                     "interval", String.valueOf(spec.interval().toMillis()), "threads", String.valueOf(spec.threads()))));
-            routes.add(instance(spec, MirrorRouteTemplates.RECONCILE_TIMER,
+            routes.add(instance(spec, clustered ? MirrorRouteTemplates.RECONCILE_LEADER : MirrorRouteTemplates.RECONCILE_TIMER,
                     Map.of("checkInterval", String.valueOf(Math.min(1000, spec.reconcileInterval().toMillis())))));
         }
         return routes;

@@ -5,8 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
+import org.autosync.cluster.ClusterServices;
+import org.autosync.cluster.JobLeadership;
+import org.autosync.config.ClusterUri;
 import org.autosync.config.JobParameters;
 import org.autosync.job.JobSpec;
 import org.autosync.job.MirrorJob;
@@ -66,6 +70,14 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
         boolean once = flag(ONCE);
         boolean dryRun = flag(DRY_RUN);
         JobSpec spec = p.toSpec(!once, dryRun);
+        CamelClusterService cluster = null;
+        if (p.cluster() != null) {
+            if (once) {
+                throw new IllegalArgumentException("job " + p.jobId() + ": parameter 'cluster': not with a one-shot run "
+                        + "(--once), which would mirror on every node; run the job continuously on each node");
+            }
+            cluster = ClusterServices.obtain(context, p.jobId(), p.cluster());
+        }
 
         Actor actor;
         boolean owned;
@@ -102,7 +114,7 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
             owned = true;
             bucket = p.target().container();
         }
-        MirrorJob job = new MirrorJob(spec, actor, syncState(p, identity, bucket, spec));
+        MirrorJob job = new MirrorJob(spec, actor, syncState(p, identity, bucket, spec), cluster != null);
         if (owned) {
             job.closeOnStop(actor);
         }
@@ -110,8 +122,12 @@ public final class JobTemplate implements RouteTemplateDefinition.Converter {
             JobObservability.install(context).progressInterval(p.jobId(), p.progressInterval());
         }
         JobRoutes.addTo(context, job, false);
-        LOG.info("{}: {} -> {} under '{}'{}", p.jobId(), spec.source(), actor.describe(), spec.scopePrefix(),
-                dryRun ? " (dry run)" : "");
+        if (cluster != null) {
+            context.addService(new JobLeadership(context, cluster, job, p.cluster(),
+                    () -> JobRoutes.stopScanRoute(context, p.jobId())), true, true);
+        }
+        LOG.info("{}: {} -> {} under '{}'{}{}", p.jobId(), spec.source(), actor.describe(), spec.scopePrefix(),
+                dryRun ? " (dry run)" : "", cluster != null ? " (standby until this node leads " + ClusterUri.namespace(p.jobId()) + ")" : "");
 
         parameters.put("job", spec.beanName());
         RouteDefinition route = template.asRouteDefinition();

@@ -5,6 +5,7 @@ import org.apache.camel.model.Model;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.TryDefinition;
+import org.autosync.config.ClusterUri;
 import org.autosync.config.JobParameters;
 import org.autosync.observe.JobObservability;
 
@@ -30,6 +31,8 @@ public class MirrorRouteTemplates extends RouteBuilder {
     public static final String SCAN = "autosync-scan";
     public static final String RECONCILE = "autosync-reconcile";
     public static final String RECONCILE_TIMER = "autosync-reconcile-timer";
+    /** The reconciliation timer of a clustered job, a {@code master:} route: it runs on the job's leader only. */
+    public static final String RECONCILE_LEADER = "autosync-reconcile-leader";
     /** One whole job from its parameters; its own route is the job's reconcile route. */
     public static final String JOB = "autosync-job";
 
@@ -128,13 +131,21 @@ public class MirrorRouteTemplates extends RouteBuilder {
         getContext().getCamelContextExtension().getContextPlugin(Model.class)
                 .addRouteTemplateDefinitionConverter(JOB, new JobTemplate(getContext()));
 
-        routeTemplate(RECONCILE_TIMER)
-                .templateParameter("jobId").templateParameter("job").templateParameter("checkInterval", "1000")
-                // not timer:?delay=0: a timer consumer added to a running context may fire its first run while
-                // it is still starting, skip it as "not allowed", and wait a whole period; a scheduled poll
-                // consumer runs the first check at once; the job decides when a pass is due (an interval after the
-                // last, sooner after a failure or when deletes wait for one), so the scheduler only asks often
-                .from("scheduler:" + RECONCILE + "-{{jobId}}?initialDelay=0&delay={{checkInterval}}&useFixedDelay=true")
+        timerRoute(routeTemplate(RECONCILE_TIMER), "");
+        // a clustered job: camel-master runs the timer only on the leader of the job's namespace
+        // (org.autosync.cluster.JobLeadership makes the rest of the job follow)
+        timerRoute(routeTemplate(RECONCILE_LEADER), "master:" + ClusterUri.namespace("{{jobId}}") + ":");
+    }
+
+    /**
+     * The reconciliation timer. Not timer:?delay=0: a timer consumer added to a running context may fire its first run
+     * while it is still starting, skip it as "not allowed", and wait a whole period; a scheduled poll consumer runs the
+     * first check at once; the job decides when a pass is due (an interval after the last, sooner after a failure or
+     * when deletes wait for one), so the scheduler only asks often.
+     */
+    private static void timerRoute(RouteTemplateDefinition template, String consumerPrefix) {
+        template.templateParameter("jobId").templateParameter("job").templateParameter("checkInterval", "1000")
+                .from(consumerPrefix + "scheduler:" + RECONCILE + "-{{jobId}}?initialDelay=0&delay={{checkInterval}}&useFixedDelay=true")
                 .filter().method("{{job}}-reconcile", "passDue")
                 // the reconcile route reported a failed pass in one line already (reconcileFailed); an onException
                 // here would not see it (the reconcile route's error handler had it), so the scheduler would log it

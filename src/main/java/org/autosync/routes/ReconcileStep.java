@@ -24,7 +24,9 @@ public final class ReconcileStep {
         try {
             return job.pass();
         } finally {
-            startScanRoute(exchange.getContext());
+            if (job.leading()) {
+                startScanRoute(exchange.getContext());
+            }
         }
     }
 
@@ -34,7 +36,7 @@ public final class ReconcileStep {
      * still starting.
      */
     public boolean passDue(Exchange exchange) throws Exception {
-        if (job.firstPassDone()) {
+        if (job.firstPassDone() && job.leading()) {
             startScanRoute(exchange.getContext());
         }
         return job.passDue();

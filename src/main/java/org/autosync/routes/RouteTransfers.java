@@ -8,6 +8,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.autosync.job.MirrorJob;
+import org.autosync.job.NotLeadingException;
 import org.autosync.local.LocalFile;
 import org.autosync.reconcile.Transfers;
 
@@ -57,6 +58,9 @@ final class RouteTransfers implements Transfers, AutoCloseable {
     private void checkTakingWork() {
         if (job.stopping()) {
             throw new Stopping();
+        }
+        if (!job.leading()) {
+            throw new NotLeadingException(job.id());
         }
     }
 

@@ -21,6 +21,7 @@ import org.autosync.errors.Causes;
 import org.autosync.job.JobSpec;
 import org.autosync.job.TargetBreaker;
 import org.autosync.job.MirrorJob;
+import org.autosync.job.NotLeadingException;
 import org.autosync.local.LocalFile;
 import org.autosync.state.StateUnavailableException;
 import org.autosync.state.SyncRecord;
@@ -289,6 +290,10 @@ public final class UploadStep {
         Message in = exchange.getMessage();
         String key = in.getHeader(AutosyncHeaders.KEY, String.class);
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (Causes.find(NotLeadingException.class, caught).isPresent()) {
+            LOG.debug("{}: {} not sent: this node does not lead the job any more", spec.id(), key);
+            return;
+        }
         job.stats().failed(1);
         if (TargetBreaker.isHeldBack(caught)) {
             LOG.debug("{}: {} not sent: {} is unavailable; sent again by the next re-scan or pass", spec.id(), key,

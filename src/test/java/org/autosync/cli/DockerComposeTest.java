@@ -24,6 +24,8 @@ import picocli.CommandLine;
 class DockerComposeTest {
 
     private static final Path COMPOSE_FILE = Path.of("docker-compose.yml");
+    /** The high-availability variant: two nodes, one leader elected in ZooKeeper. */
+    private static final Path HA_COMPOSE_FILE = Path.of("docker-compose.ha.yml");
 
     @Test
     void theAutosyncServiceCommandIsAValidAutosyncCommandLine() throws IOException {
@@ -46,7 +48,32 @@ class DockerComposeTest {
     }
 
     @Test
-    void dockerComposeAcceptsTheFile() throws IOException, InterruptedException {
+    void bothNodesOfTheHighAvailabilityVariantMirrorTheSameSourceAndTargetWithOneClusterAndStatesOfTheirOwn()
+            throws IOException {
+        AutosyncCommand a = new AutosyncCommand();
+        AutosyncCommand b = new AutosyncCommand();
+        Map<String, Object> nodeA = service(HA_COMPOSE_FILE, "autosync-a");
+        Map<String, Object> nodeB = service(HA_COMPOSE_FILE, "autosync-b");
+
+        new CommandLine(a).parseArgs(command(nodeA));
+        new CommandLine(b).parseArgs(command(nodeB));
+
+        assertThat(a.cluster).isEqualTo("zookeeper:zookeeper:2181/autosync").isEqualTo(b.cluster);
+        assertThat(org.autosync.config.ClusterUri.parse(a.cluster, null).nodes()).isEqualTo("zookeeper:2181");
+        assertThat(a.once).isFalse();
+        assertThat(a.sources).containsExactly("/data").isEqualTo(b.sources);
+        assertThat(a.targets).containsExactly("s3://autosync/data?endpoint=http://localstack:4566").isEqualTo(b.targets);
+        assertThat(nodeA.get("volumes")).asList().contains("./data:/data:ro", "autosync-a-state:/var/lib/autosync");
+        assertThat(nodeB.get("volumes")).asList().contains("./data:/data:ro", "autosync-b-state:/var/lib/autosync");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String[] command(Map<String, Object> service) {
+        return ((List<String>) service.get("command")).toArray(String[]::new);
+    }
+
+    @Test
+    void dockerComposeAcceptsTheFiles() throws IOException, InterruptedException {
         boolean installed = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
                 .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, "docker-compose")));
         if ("true".equals(System.getenv("CI"))) {
@@ -54,17 +81,24 @@ class DockerComposeTest {
         }
         assumeTrue(installed, "docker-compose is not installed");
 
-        Process config = new ProcessBuilder("docker-compose", "-f", COMPOSE_FILE.toString(), "config", "-q")
-                .redirectErrorStream(true).start();
-        String output = new String(config.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(config.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        for (Path file : List.of(COMPOSE_FILE, HA_COMPOSE_FILE)) {
+            Process config = new ProcessBuilder("docker-compose", "-f", file.toString(), "config", "-q")
+                    .redirectErrorStream(true).start();
+            String output = new String(config.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(config.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(config.exitValue()).as(output).isZero();
+            assertThat(config.exitValue()).as(file + ": " + output).isZero();
+        }
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> service(String name) throws IOException {
-        Object compose = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(COMPOSE_FILE));
+        return service(COMPOSE_FILE, name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> service(Path file, String name) throws IOException {
+        Object compose = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file));
         Map<String, Object> services = (Map<String, Object>) ((Map<String, Object>) compose).get("services");
         assertThat(services).containsKey(name);
         return (Map<String, Object>) services.get(name);

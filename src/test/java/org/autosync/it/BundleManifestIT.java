@@ -112,7 +112,7 @@ class BundleManifestIT {
         // what only the standalone jar uses, and the target clients, are never mandatory
         assertThat(mandatory).noneMatch(pkg -> Stream.of("picocli", "org.gaul", "org.eclipse.jetty", "org.jclouds",
                 "ch.qos.logback", "org.apache.camel.main", "sun.misc", "software.amazon", "com.fasterxml",
-                "org.apache.http").anyMatch(root -> within(pkg, root)));
+                "org.apache.http", "org.apache.camel.component.zookeeper").anyMatch(root -> within(pkg, root)));
     }
 
     @Test

@@ -102,17 +102,19 @@ class FeaturesXmlTest {
     }
 
     @Test
-    void eachTargetFeaturePullsTheCoreFeatureAndItsClientFromCamelKaraf() throws Exception {
+    void eachTargetAndClusterFeaturePullsTheCoreFeatureAndItsClientFromCamelKaraf() throws Exception {
         Map<String, List<String>> features = features(parse(FEATURES));
         String version = features.get("autosync").stream().filter(c -> c.startsWith("bundle mvn:org.autosync/"))
                 .findFirst().orElseThrow().replaceAll(".*/", "");
 
-        assertThat(features).containsOnlyKeys("autosync", "autosync-s3", "autosync-swift");
-        assertThat(features.get("autosync")).contains("feature camel-core [4.14,5)");
+        assertThat(features).containsOnlyKeys("autosync", "autosync-s3", "autosync-swift", "autosync-zookeeper");
+        assertThat(features.get("autosync")).contains("feature camel-core [4.14,5)", "feature camel-master [4.14,5)");
         assertThat(features.get("autosync-s3")).containsExactly("feature autosync " + version,
                 "feature camel-aws2-s3 [4.14,5)");
         assertThat(features.get("autosync-swift")).containsExactly("feature autosync " + version,
                 "feature jackson [2.19,3)");
+        assertThat(features.get("autosync-zookeeper")).containsExactly("feature autosync " + version,
+                "feature camel-zookeeper [4.14,5)");
     }
 
     @Test
