@@ -206,20 +206,13 @@ public final class PostgresSyncState extends ServiceSupport implements SyncState
     @Override
     public synchronized void started(String key, String token, String uploadId) {
         call(c -> {
-            c.setAutoCommit(false);
-            try {
+            Transaction.run(c, t -> {
                 if (token != null) {
-                    execute(c, "DELETE FROM autosync_multipart_intents WHERE state_id = ? AND token = ?", token);
+                    execute(t, "DELETE FROM autosync_multipart_intents WHERE state_id = ? AND token = ?", token);
                 }
-                execute(c, "INSERT INTO autosync_multipart_uploads (state_id, upload_id, key) VALUES (?, ?, ?) "
+                execute(t, "INSERT INTO autosync_multipart_uploads (state_id, upload_id, key) VALUES (?, ?, ?) "
                         + "ON CONFLICT (state_id, upload_id) DO UPDATE SET key = excluded.key", uploadId, key);
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
             return null;
         });
     }

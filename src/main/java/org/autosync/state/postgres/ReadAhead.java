@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import org.autosync.keys.S3KeyOrder;
 import org.autosync.state.SyncRecord;
 
 /**
@@ -16,7 +17,7 @@ import org.autosync.state.SyncRecord;
 final class ReadAhead {
 
     /** PostgreSQL's {@code COLLATE "C"} order of UTF-8 text: code point order (String.compareTo is UTF-16's). */
-    static final Comparator<String> KEY_ORDER = ReadAhead::compareCodePoints;
+    static final Comparator<String> KEY_ORDER = S3KeyOrder.INSTANCE;
 
     private final Thread reader;
     private final TreeMap<String, SyncRecord> rows = new TreeMap<>(KEY_ORDER);
@@ -56,20 +57,5 @@ final class ReadAhead {
 
     void forget(String key) {
         rows.remove(key);
-    }
-
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 }

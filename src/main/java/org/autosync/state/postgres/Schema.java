@@ -39,16 +39,11 @@ final class Schema {
     }
 
     static void create(Connection c) throws SQLException {
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            s.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
-            s.execute(DDL);
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+        Transaction.run(c, t -> {
+            try (Statement s = t.createStatement()) {
+                s.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
+                s.execute(DDL);
+            }
+        });
     }
 }
