@@ -54,6 +54,8 @@ public final class UploadStep {
      * until they change, a reconciliation pass tries them once more.
      */
     private final Map<String, String> unreadable = new ConcurrentHashMap<>();
+    /** {@link #quiet} of the job's context, read at its first upload: an initial property, fixed for the run. */
+    private volatile Boolean quiet;
     /** The keys being uploaded now, whichever route sent them: at most one upload per key at a time. */
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
@@ -183,7 +185,7 @@ public final class UploadStep {
                 in.setHeader(Exchange.FILE_LENGTH, size);
                 in.setHeader(Exchange.FILE_LAST_MODIFIED, mtime);
                 in.setHeader(AutosyncHeaders.ETAG, etag);
-                if (!quiet(exchange)) {
+                if (!quietRun(exchange)) {
                     LOG.info("{}: uploaded {} ({} bytes, {})", spec.id(), key, size, reason);
                 }
                 return;
@@ -311,6 +313,16 @@ public final class UploadStep {
             unreadable.put(key, in.getHeader(Exchange.FILE_LENGTH, file.length(), Long.class) + " "
                     + in.getHeader(Exchange.FILE_LAST_MODIFIED, file.lastModified(), Long.class));
         }
+    }
+
+    /** {@link #quiet}, resolved once: parsing the property for every file cost more than the line it saves. */
+    private boolean quietRun(Exchange exchange) {
+        Boolean known = quiet;
+        if (known == null) {
+            known = quiet(exchange);
+            quiet = known;
+        }
+        return known;
     }
 
     /** Whether the run asked for no line per upload and delete ({@value #QUIET}). */
