@@ -122,7 +122,7 @@ class S3UploadIntegrityTest {
     }
 
     @Test
-    void aBodyChangedOnTheWayIsRefusedByTheServerAndNothingIsStored() throws Exception {
+    void aBodyChangedOnTheWayIsRefusedByTheServerNothingIsStoredAndTheFailureIsTransient() throws Exception {
         byte[] marker = "CHANGE-ME!".getBytes(StandardCharsets.US_ASCII);
         byte[] body = new byte[marker.length * 400];
         for (int i = 0; i < body.length; i += marker.length) {
@@ -134,7 +134,8 @@ class S3UploadIntegrityTest {
         try (S3Actor actor = new S3Actor(client, bucket, S3ActorSettings.defaults())) {
             assertThatThrownBy(() -> actor.upload(new Upload("altered.bin", f, body.length, MTIME, null, Map.of())))
                     .isInstanceOf(S3Exception.class)
-                    .satisfies(e -> assertThat(((S3Exception) e).awsErrorDetails().errorCode()).isEqualTo("BadDigest"));
+                    .satisfies(e -> assertThat(((S3Exception) e).awsErrorDetails().errorCode()).isEqualTo("BadDigest"))
+                    .satisfies(e -> assertThat(actor.isTransient(e)).as("sent again by the next re-scan or pass").isTrue());
         }
         relay.alterRequests(chunk -> chunk);
         assertThat(client.listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
