@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
@@ -43,6 +44,13 @@ public final class UploadStep {
      * warnings and errors are logged all the same.
      */
     public static final String QUIET = "autosync.quiet";
+
+    /**
+     * The reasons that only say the file differs from the state's record (ChangeDetector#localChange): a request with
+     * one of them is done once the state records the file as it is, whoever uploaded it. The others (missing or
+     * changed in the target) are sent whatever the state says.
+     */
+    private static final Set<String> LOCAL_CHANGES = Set.of("new", "changed");
 
     /** Uploads of one file in one exchange when it keeps changing while it is read; then the exchange fails. */
     public static final int MAX_UPLOADS_PER_EXCHANGE = 4;
@@ -136,6 +144,12 @@ public final class UploadStep {
         }
         if (!claim(exchange, key, file.toPath())) {
             LOG.debug("{}: {} is being uploaded already; checked again once that upload ends", spec.id(), key);
+            exchange.setRouteStop(true);
+            return;
+        }
+        if ((fromFileRoute || LOCAL_CHANGES.contains(reason)) && job.changes().localChange(key, size, mtime).isEmpty()) {
+            // the watcher and the re-scan both find a new file; whichever came second finds it uploaded meanwhile
+            LOG.debug("{}: {} was uploaded meanwhile by another request; skipped", spec.id(), key);
             exchange.setRouteStop(true);
             return;
         }
