@@ -17,7 +17,7 @@ import java.util.TreeSet;
  */
 public final class Bench {
 
-    private static final Set<String> PARTS = Set.of("10k", "100k", "mixed", "1g", "latency", "1m");
+    private static final Set<String> PARTS = Set.of("10k", "100k", "mixed", "1g", "latency", "warm", "1m");
 
     private boolean smoke;
     private int reps = 3;
@@ -83,9 +83,11 @@ public final class Bench {
         try (Lab lab = new Lab(work.resolve("s3"), inMemory)) {
             Tools tools = new Tools(lab, autosync, jar, classes, work.resolve("logs"));
             SyncSuite suite = new SyncSuite(lab, tools, report, work, reps);
+            Double rcloneMillisPerFile = null;
             if (only.contains("10k")) {
-                suite.run("t10k", smoke ? Trees.uniform(tree("10k"), 200, 4, 4096, 10)
-                        : Trees.uniform(tree("10k"), 10_000, 100, 4096, 10));
+                int files = smoke ? 200 : 10_000;
+                Report.Stats rclone = suite.run("t10k", Trees.uniform(tree("10k"), files, smoke ? 4 : 100, 4096, 10));
+                rcloneMillisPerFile = rclone.cpuSeconds() * 1000 / files;
             }
             if (only.contains("100k")) {
                 suite.run("t100k", smoke ? Trees.uniform(tree("100k"), 500, 10, 100, 100)
@@ -100,6 +102,9 @@ public final class Bench {
             }
             if (only.contains("latency")) {
                 new Latency(lab, tools, report, work).run(smoke ? 20 : 100, smoke ? 5 : 30);
+            }
+            if (only.contains("warm")) {
+                new WarmDrop(lab, tools, report, work).run(smoke ? 200 : 10_000, 4096, rcloneMillisPerFile);
             }
             if (only.contains("1m")) {
                 new MillionFiles(tools, report, work).run(smoke ? 2_000 : 1_000_000, smoke ? 20 : 1_000);

@@ -33,11 +33,11 @@ final class MillionFiles {
                 "--actor=" + CountingActor.class.getName(), "--actor_option", "report=" + actorReport,
                 "--actor_option", "expect=" + files, "--interval=10m", "--reconcile_interval=1h"));
         try {
-            ProcStats proc = new ProcStats(autosync);
             if (!Latency.await(() -> lines(actorReport, "initial") > 0, 3600)) {
                 report.failed("million", List.of("the first pass did not finish within an hour"));
                 return;
             }
+            ProcStats proc = new ProcStats(autosync); // only now: while the launcher starts, its java child may be "java -version"
             double firstPassSeconds = (System.nanoTime() - start) / 1e9;
             double firstPassCpu = proc.cpuSeconds();
             long heapKb = proc.heapUsedAfterGcKb();

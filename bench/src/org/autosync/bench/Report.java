@@ -10,8 +10,9 @@ import java.util.stream.Collectors;
 /** The results as markdown tables, and every verification failure met on the way. */
 final class Report {
 
-    /** Several runs of one tool at one step: medians, and the highest peak RSS. */
-    record Stats(double seconds, long peakRssKb, Map<String, Long> requests, boolean allExitedZero) {
+    /** Several runs of one tool at one step: medians (CPU: also its lowest and highest), and the highest peak RSS. */
+    record Stats(double seconds, double cpuSeconds, double cpuMin, double cpuMax, long peakRssKb,
+                 Map<String, Long> requests, boolean allExitedZero) {
         static Stats of(List<Tools.Run> runs) {
             Map<String, List<Long>> byKind = new TreeMap<>();
             runs.forEach(r -> r.requests().forEach((kind, n) -> byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(n)));
@@ -22,7 +23,9 @@ final class Report {
                 }
                 requests.put(kind, (long) median(counts.stream().mapToDouble(Long::doubleValue).toArray()));
             });
-            return new Stats(median(runs.stream().mapToDouble(Tools.Run::seconds).toArray()),
+            double[] cpu = runs.stream().mapToDouble(Tools.Run::cpuSeconds).toArray();
+            return new Stats(median(runs.stream().mapToDouble(Tools.Run::seconds).toArray()), median(cpu),
+                    Arrays.stream(cpu).min().orElse(Double.NaN), Arrays.stream(cpu).max().orElse(Double.NaN),
                     runs.stream().mapToLong(Tools.Run::peakRssKb).max().orElse(-1), requests,
                     runs.stream().allMatch(r -> r.exitCode() == 0));
         }
@@ -42,7 +45,8 @@ final class Report {
 
     void sync(String tree, String step, Stats autosync, Stats rclone, String target, String verdict) {
         syncRows.add(row(tree, step, seconds(autosync.seconds()), seconds(rclone.seconds()),
-                String.format("%.2f", autosync.seconds() / rclone.seconds()), mb(autosync.peakRssKb()),
+                String.format("%.2f", autosync.seconds() / rclone.seconds()), cpu(autosync), cpu(rclone),
+                String.format("%.2f", autosync.cpuSeconds() / rclone.cpuSeconds()), mb(autosync.peakRssKb()),
                 mb(rclone.peakRssKb()), requests(autosync.requests()), requests(rclone.requests()), target, verdict));
     }
 
@@ -63,9 +67,11 @@ final class Report {
     String markdown(String header) {
         StringBuilder md = new StringBuilder(header).append("\n");
         if (!syncRows.isEmpty()) {
-            md.append("\n").append(row("tree", "step", "autosync s", "rclone s", "ratio", "autosync peak RSS",
-                    "rclone peak RSS", "autosync requests", "rclone requests", "target", "target met?"));
-            md.append(row("---", "---", "---:", "---:", "---:", "---:", "---:", "---", "---", "---", "---"));
+            md.append("\n").append(row("tree", "step", "autosync s", "rclone s", "ratio", "autosync CPU s",
+                    "rclone CPU s", "CPU ratio", "autosync peak RSS", "rclone peak RSS", "autosync requests",
+                    "rclone requests", "target", "target met?"));
+            md.append(row("---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---", "---",
+                    "---", "---"));
             syncRows.forEach(md::append);
         }
         if (!otherRows.isEmpty()) {
@@ -81,6 +87,12 @@ final class Report {
 
     static String seconds(double s) {
         return String.format("%.2f", s);
+    }
+
+    /** Median CPU seconds, with the range over the runs when there were several. */
+    static String cpu(Stats stats) {
+        return stats.cpuMin() == stats.cpuMax() ? seconds(stats.cpuSeconds())
+                : String.format("%.2f (%.2f–%.2f)", stats.cpuSeconds(), stats.cpuMin(), stats.cpuMax());
     }
 
     static String mb(long kb) {

@@ -17,11 +17,15 @@ import java.util.regex.Pattern;
 final class Tools {
 
     private static final Pattern MAX_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
+    private static final Pattern CPU = Pattern.compile("(?:User|System) time \\(seconds\\): ([\\d.]+)");
     private static final List<String> RCLONE_FLAGS = List.of(
             "--transfers", "32", "--checkers", "32", "--fast-list", "--checksum", "--s3-no-head");
 
-    /** One finished run: wall seconds measured here, peak RSS from GNU time, the requests the server counted. */
-    record Run(double seconds, long peakRssKb, int exitCode, Map<String, Long> requests, Path log) {
+    /**
+     * One finished run: wall seconds measured here, CPU seconds (user + system, children included) and peak RSS from
+     * GNU time, the requests the server counted.
+     */
+    record Run(double seconds, double cpuSeconds, long peakRssKb, int exitCode, Map<String, Long> requests, Path log) {
     }
 
     private final Lab lab;
@@ -114,8 +118,13 @@ final class Tools {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Long> requests = lab.counts();
-        Matcher rss = MAX_RSS.matcher(Files.exists(timeFile) ? Files.readString(timeFile) : "");
-        return new Run(seconds, rss.find() ? Long.parseLong(rss.group(1)) : -1, process.exitValue(), requests,
+        String times = Files.exists(timeFile) ? Files.readString(timeFile) : "";
+        Matcher rss = MAX_RSS.matcher(times);
+        double cpu = 0;
+        for (Matcher m = CPU.matcher(times); m.find(); ) {
+            cpu += Double.parseDouble(m.group(1));
+        }
+        return new Run(seconds, cpu, rss.find() ? Long.parseLong(rss.group(1)) : -1, process.exitValue(), requests,
                 logs.resolve(String.format("%04d-%s.log", runs, name)));
     }
 

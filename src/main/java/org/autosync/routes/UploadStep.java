@@ -12,6 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
@@ -48,6 +49,13 @@ public final class UploadStep {
      */
     public static final String QUIET = "autosync.quiet";
 
+    /**
+     * The reasons that only say the file differs from the state's record (ChangeDetector#localChange): a request with
+     * one of them is done once the state records the file as it is, whoever uploaded it. The others (missing or
+     * changed in the target) are sent whatever the state says.
+     */
+    private static final Set<String> LOCAL_CHANGES = Set.of("new", "changed");
+
     /** Uploads of one file in one exchange when it keeps changing while it is read; then the exchange fails. */
     public static final int MAX_UPLOADS_PER_EXCHANGE = 4;
 
@@ -58,6 +66,8 @@ public final class UploadStep {
      * until they change, a reconciliation pass tries them once more.
      */
     private final Map<String, String> unreadable = new ConcurrentHashMap<>();
+    /** {@link #quiet} of the job's context, read at its first upload: an initial property, fixed for the run. */
+    private volatile Boolean quiet;
     /** The keys being uploaded now, whichever route sent them: at most one upload per key at a time. */
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
@@ -141,6 +151,12 @@ public final class UploadStep {
             exchange.setRouteStop(true);
             return;
         }
+        if ((fromFileRoute || LOCAL_CHANGES.contains(reason)) && job.changes().localChange(key, size, mtime).isEmpty()) {
+            // the watcher and the re-scan both find a new file; whichever came second finds it uploaded meanwhile
+            LOG.debug("{}: {} was uploaded meanwhile by another request; skipped", spec.id(), key);
+            exchange.setRouteStop(true);
+            return;
+        }
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType == null) {
             contentType = URLConnection.getFileNameMap().getContentTypeFor(file.getName());
@@ -187,7 +203,7 @@ public final class UploadStep {
                 in.setHeader(Exchange.FILE_LENGTH, size);
                 in.setHeader(Exchange.FILE_LAST_MODIFIED, mtime);
                 in.setHeader(AutosyncHeaders.ETAG, etag);
-                if (!quiet(exchange)) {
+                if (!quietRun(exchange)) {
                     LOG.info("{}: uploaded {} ({} bytes, {})", spec.id(), key, size, reason);
                 }
                 return;
@@ -324,6 +340,16 @@ public final class UploadStep {
             unreadable.put(key, in.getHeader(Exchange.FILE_LENGTH, file.length(), Long.class) + " "
                     + in.getHeader(Exchange.FILE_LAST_MODIFIED, file.lastModified(), Long.class));
         }
+    }
+
+    /** {@link #quiet}, resolved once: parsing the property for every file cost more than the line it saves. */
+    private boolean quietRun(Exchange exchange) {
+        Boolean known = quiet;
+        if (known == null) {
+            known = quiet(exchange);
+            quiet = known;
+        }
+        return known;
     }
 
     /** Whether the run asked for no line per upload and delete ({@value #QUIET}). */

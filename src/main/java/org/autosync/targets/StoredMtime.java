@@ -26,7 +26,7 @@ public final class StoredMtime {
         if (fraction == 0) {
             return Long.toString(seconds);
         }
-        String digits = String.format("%03d", fraction);
+        String digits = Integer.toString(1000 + fraction).substring(1); // zero-padded to 3 digits
         int end = digits.length();
         while (digits.charAt(end - 1) == '0') {
             end--;

@@ -42,7 +42,7 @@ class BenchSmokeIT {
         assertThat(out).contains("VERIFICATION PASSED").doesNotContain("VERIFICATION FAILED");
         for (String tree : new String[] {"t10k", "mixed"}) {
             assertThat(out).as(out)
-                    .containsPattern("\\| " + tree + " \\| initial \\| [0-9.]+ \\| [0-9.]+ \\|")
+                    .containsPattern("\\| " + tree + " \\| initial \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
                     .containsPattern("\\| " + tree + " \\| no-op --once \\| [0-9.]+ \\| [0-9.]+ \\|")
                     .containsPattern("\\| " + tree + " \\| 1% changed/added/deleted \\| [0-9.]+ \\| [0-9.]+ \\|");
         }
@@ -52,6 +52,7 @@ class BenchSmokeIT {
                 .containsPattern("median [0-9]+ ms, p99 [0-9]+ ms")
                 .contains("continuous mode, nothing changes")
                 .containsPattern("2,000 files tracked.*RSS [0-9]+ MB")
+                .containsPattern("a drop of 200 new 4096-byte files.*[0-9.]+ ms CPU per file")
                 .containsPattern("[0-9.]+ ms CPU per event");
         assertThat(work.resolve("bench/results.md")).content().contains("| t10k | initial |", "72 MiB file");
     }

@@ -69,9 +69,13 @@ class ConcurrentUploadsRoutesTest {
     }
 
     private static void uploadRequest(Exchange exchange, Path file, String key) throws IOException {
+        uploadRequest(exchange, file, key, "event");
+    }
+
+    private static void uploadRequest(Exchange exchange, Path file, String key, String reason) throws IOException {
         exchange.getMessage().setBody(new File(file.toString()));
         exchange.getMessage().setHeader(AutosyncHeaders.KEY, key);
-        exchange.getMessage().setHeader(AutosyncHeaders.REASON, "event");
+        exchange.getMessage().setHeader(AutosyncHeaders.REASON, reason);
         exchange.getMessage().setHeader(Exchange.FILE_LENGTH, Files.size(file));
         exchange.getMessage().setHeader(Exchange.FILE_LAST_MODIFIED, Files.getLastModifiedTime(file).toMillis());
     }
@@ -102,6 +106,34 @@ class ConcurrentUploadsRoutesTest {
         assertThat(actor.uploads).as("the second request folded into the first").containsExactly("m/a.txt");
         assertThat(s3.contents(bucket)).containsEntry("m/a.txt", "the content");
         assertThat(job.state().get("m/a.txt")).isPresent();
+    }
+
+    @Test
+    void aLateRequestForANewFileAlreadyUploadedSendsNoSecondPutButATargetRepairDoes() throws Exception {
+        Path source = Files.createDirectories(work.resolve("src"));
+        Path file = Files.writeString(source.resolve("n.txt"), "found twice");
+        String bucket = S3Fixture.uniqueBucket("late");
+        s3.client.createBucket(r -> r.bucket(bucket));
+        GatedActor actor = new GatedActor(new S3Actor(s3.client, bucket, S3ActorSettings.defaults()));
+        actor.release.countDown();
+        MirrorJob job = s3.job(source, "m", Files.createDirectories(work.resolve("state")), false,
+                DeletePolicy.defaults(), Duration.ZERO, actor);
+        context = new DefaultCamelContext();
+        context.start();
+        AutosyncJobs.add(context, job);
+        ProducerTemplate template = context.createProducerTemplate();
+        String uploadUri = MirrorRouteTemplates.uploadUri(job.id());
+
+        // the watcher uploads the new file; the re-scan found it too and its request arrives after that upload ended
+        template.send(uploadUri, e -> uploadRequest(e, file, "m/n.txt", "new"));
+        Exchange late = template.send(uploadUri, e -> uploadRequest(e, file, "m/n.txt", "new"));
+        assertThat(late.getException()).isNull();
+        assertThat(actor.uploads).as("the late request found the file uploaded").containsExactly("m/n.txt");
+
+        // a pass that finds the object missing sends it whatever the state says
+        template.send(uploadUri, e -> uploadRequest(e, file, "m/n.txt", "missing in target"));
+        assertThat(actor.uploads).containsExactly("m/n.txt", "m/n.txt");
+        assertThat(s3.contents(bucket)).containsEntry("m/n.txt", "found twice");
     }
 
     @Test

@@ -19,8 +19,8 @@ import org.autosync.targets.Upload;
 import software.amazon.awssdk.http.ContentStreamProvider;
 
 /**
- * A byte range of a file as a request body that the SDK can read as often as it needs (payload
- * signing reads it once to hash it, a retry reads it again): every {@link #newStream()} opens a fresh
+ * A byte range of a file as a request body that the SDK can read as often as it needs ({@link ContentMd5}
+ * reads it once to hash it, a retry reads it again): every {@link #newStream()} opens a fresh
  * channel at the offset. Nothing is buffered beyond the caller's read buffer, so heap use does not
  * depend on the file size. A stream that meets the end of the file before {@code length} bytes
  * fails with {@link FileChangedException}; {@link #readFailure} finds that (or another failed read) again in

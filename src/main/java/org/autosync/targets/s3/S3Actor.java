@@ -222,11 +222,11 @@ public final class S3Actor implements Actor {
     }
 
     private String uploadSingle(Upload upload, Map<String, String> metadata, String contentType) throws IOException {
-        try (FileRangeContent content = new FileRangeContent(upload.file(), 0, upload.size())) {
+        try (ContentMd5.Body body = ContentMd5.of(upload, 0, upload.size())) {
             String etag = client.putObject(b -> b.bucket(bucket).key(upload.key())
-                            .contentLength(upload.size()).contentType(contentType).metadata(metadata)
-                            .storageClass(upload.storageClass()),
-                    RequestBody.fromContentProvider(content, upload.size(), contentType)).eTag();
+                            .contentLength(upload.size()).contentMD5(body.md5()).contentType(contentType)
+                            .metadata(metadata).storageClass(upload.storageClass()),
+                    RequestBody.fromContentProvider(body.content(), upload.size(), contentType)).eTag();
             FileRangeContent.requireUnchangedSize(upload);
             return S3Listing.unquote(etag);
         } catch (RuntimeException e) { // the SDK wraps a failed file read in several ways

@@ -34,6 +34,10 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  *       SDK 2.30+ sends CRC32 by default, which older MinIO, Ceph RGW and others reject);</li>
  *   <li>{@link LegacyMd5Plugin}, so DeleteObjects carries {@code Content-MD5} (MinIO, Swift s3api
  *       require it; aws-sdk-java-v2#5805);</li>
+ *   <li>bodies covered by {@code Content-MD5} (every upload, see {@link ContentMd5}) signed with
+ *       {@code UNSIGNED-PAYLOAD} ({@link Md5PayloadAuthScheme}), over http too;</li>
+ *   <li>with an endpoint, a fixed path-style endpoint and SigV4 option per request ({@link PathStyleEndpoint},
+ *       {@link SigV4Only}) instead of the SDK's endpoint rules, evaluated twice per request otherwise;</li>
  *   <li>the Apache HTTP client with a pool sized from the work it serves ({@link S3ClientSettings#maxConnections()}:
  *       every part of every upload of every job sharing it, plus the listings), and bounded timeouts;</li>
  *   <li>no {@code Expect: 100-continue} round trip for small bodies ({@link NoExpectContinueForSmallBodies});</li>
@@ -68,6 +72,7 @@ public final class S3ClientFactory {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .addPlugin(LegacyMd5Plugin.create())
+                .putAuthScheme(new Md5PayloadAuthScheme())
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(settings.maxConnections())
                         .connectionTimeout(CONNECT_TIMEOUT)
@@ -84,7 +89,9 @@ public final class S3ClientFactory {
                         .addExecutionInterceptor(new NoExpectContinueForSmallBodies())
                         .build());
         if (settings.endpoint() != null) {
-            builder.endpointOverride(settings.endpoint());
+            builder.endpointOverride(settings.endpoint())
+                    .endpointProvider(new PathStyleEndpoint())
+                    .authSchemeProvider(new SigV4Only());
         }
         return builder.build();
     }

@@ -114,7 +114,7 @@ public final class S3Failures {
             AwsServiceException e = service.get();
             String code = errorCode(e);
             return e.statusCode() >= 500 || e.statusCode() == 429 || e.isThrottlingException()
-                    || "RequestTimeout".equals(code) || "SlowDown".equals(code);
+                    || "RequestTimeout".equals(code) || "SlowDown".equals(code) || "BadDigest".equals(code);
         }
         // the SDK's own exception, not one of the earlier attempts its retries attach as suppressed (which Causes.find
         // looks at first, and which carry no cause)

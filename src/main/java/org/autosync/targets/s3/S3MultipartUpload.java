@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The multipart uploads of one bucket: parts go {@code partConcurrency} at a time on the executor, each
- * streamed from its own file range ({@link FileRangeContent}); a failure stops further parts and aborts the
+ * streamed from its own file range ({@link FileRangeContent}) with the {@code Content-MD5} of that range
+ * ({@link ContentMd5}: one pass to hash it, then it is sent unsigned); a failure stops further parts and aborts the
  * upload. Each upload is recorded in a {@link MultipartJournal}, as an intent just before CreateMultipartUpload
  * and then by its id, until it is completed or aborted, so that the uploads of a run killed in between are
  * aborted at the next start ({@link #resume}), and those whose abort failed at the next pass
@@ -216,10 +217,10 @@ final class S3MultipartUpload {
         if (failed.get()) {
             throw new IOException("upload of " + upload.key() + " abandoned");
         }
-        try (FileRangeContent content = new FileRangeContent(upload.file(), offset, length)) {
+        try (ContentMd5.Body body = ContentMd5.of(upload, offset, length)) {
             String etag = client.uploadPart(b -> b.bucket(bucket).key(upload.key()).uploadId(uploadId)
-                            .partNumber(partNumber).contentLength(length),
-                    RequestBody.fromContentProvider(content, length, S3Actor.DEFAULT_CONTENT_TYPE)).eTag();
+                            .partNumber(partNumber).contentLength(length).contentMD5(body.md5()),
+                    RequestBody.fromContentProvider(body.content(), length, S3Actor.DEFAULT_CONTENT_TYPE)).eTag();
             return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
         } catch (RuntimeException e) { // the SDK wraps a failed file read in several ways
             throw FileRangeContent.readFailure(e);
