@@ -25,19 +25,22 @@ import org.autosync.soak.RequestLog;
 import org.autosync.state.postgres.PostgresSyncState;
 import org.autosync.state.postgres.PostgresUrl;
 import org.autosync.testing.PostgresServer;
+import org.autosync.testing.ZooKeeperServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * High availability with the sync state in PostgreSQL ({@code --state_url}): two real Autosync processes
- * ({@link TwoNodes}) with {@code --cluster=file:DIR} and the same state URL. A standby sends nothing to the target and
- * writes nothing to the shared state (every write to the state's tables is attributed to its node by a trigger); a new
- * leader starts from its predecessor's records: its first pass sends the listing, the uploads of what changed and the
- * deletes of what was removed, nothing for an unchanged file, and reads no unchanged file (their bytes are changed
- * behind its back with size and mtime kept, which a node that read them would upload). Three takeovers in a row, each
- * timed.
+ * ({@link TwoNodes}) with {@code --cluster} (a file lock, ZooKeeper) and the same state URL. A standby sends nothing
+ * to the target and writes nothing to the shared state (a trigger attributes every write to the state's tables to
+ * its node); a new leader starts from its predecessor's records: its first pass sends the listing, the uploads of
+ * what changed and the deletes of what was removed, nothing for an unchanged file, and reads no unchanged file (their
+ * bytes are changed behind its back with size and mtime kept, which a node that read them would upload). Three
+ * takeovers in a row, each timed.
  */
+@ExtendWith(ZooKeeperServer.class)
 class ClusterStateUrlJarIT {
 
     @RegisterExtension
@@ -57,7 +60,17 @@ class ClusterStateUrlJarIT {
     Path work;
 
     @Test
-    void aNewLeaderWithThePostgresStateSendsOnlyTheListingAndWhatChangedAndReadsNoUnchangedFile() throws Exception {
+    void aNewLeaderWithThePostgresStateSendsOnlyTheListingAndWhatChangedAndReadsNoUnchangedFileWithAFileLock() throws Exception {
+        takeOverThreeTimes("file:" + work.resolve("lock"), "file lock");
+    }
+
+    @Test
+    void aNewLeaderWithThePostgresStateSendsOnlyTheListingAndWhatChangedAndReadsNoUnchangedFileWithZooKeeper() throws Exception {
+        // a path of its own: no candidate of another test's killed node (alive until its session expires) is in it
+        takeOverThreeTimes("zookeeper:" + ZooKeeperServer.connectString() + "/state-url-" + System.nanoTime(), "ZooKeeper");
+    }
+
+    private void takeOverThreeTimes(String cluster, String service) throws Exception {
         createSchema();
         try (Connection db = pg.connect(); TwoNodes nodes = new TwoNodes(work)) {
             audit(db);
@@ -70,7 +83,6 @@ class ClusterStateUrlJarIT {
                     nodes.write(key, content(n));
                     model.put(key, content(n));
                 }
-                String cluster = "file:" + work.resolve("lock");
                 nodes.start(0, cluster);
                 nodes.start(1, cluster);
                 converge(nodes, model, CONVERGE);
@@ -143,9 +155,9 @@ class ClusterStateUrlJarIT {
                     assertThat(keysOf(sent, RequestLog.DELETE)).as("deletes of the new leader").containsExactlyElementsOf(deletes);
                     assertThat(sent).as("requests naming an unchanged file").noneMatch(r -> r.key() != null && unchanged.contains(r.key()));
                     long lists = sent.stream().filter(r -> r.kind().equals("LIST")).count();
-                    System.out.printf("[ClusterStateUrlJarIT] file lock + PostgreSQL state, takeover %d: leader killed -> "
+                    System.out.printf("[ClusterStateUrlJarIT] %s + PostgreSQL state, takeover %d: leader killed -> "
                                     + "first request of the new leader %d ms, -> converged %d ms; the new leader sent %d LIST, "
-                                    + "%d PUT, %d DELETE for %d files (%d unchanged, edited behind its back)%n", round + 1,
+                                    + "%d PUT, %d DELETE for %d files (%d unchanged, edited behind its back)%n", service, round + 1,
                             (sent.get(0).startMicros() - killAt) / 1000, (convergedAt - killAt) / 1000, lists,
                             uploads.size(), deletes.size(), model.size(), unchanged.size());
                     assertThat(lists).isPositive();
