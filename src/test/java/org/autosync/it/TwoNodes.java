@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 import org.autosync.embedded.EmbeddedS3;
@@ -18,6 +20,11 @@ import org.autosync.soak.RequestLog;
 import org.autosync.soak.RequestLogBlobStore;
 import org.autosync.targets.s3.S3ClientFactory;
 import org.autosync.targets.s3.S3ClientSettings;
+import org.gaul.s3proxy.AccessGrant;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -27,40 +34,59 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Two Autosync processes (the built jar) mirroring the same source directory into the same bucket, the way two hosts
- * of a highly available mirror do, with what each one asks of the target told apart: each node has its own S3Proxy
- * endpoint, with its own {@link RequestLog} (kind, key, start and end time of every request), and all of them serve
- * ONE store, a directory of S3Proxy's filesystem store. The test's own reads go through a third endpoint that logs
- * nothing, so they never count against a node.
+ * of a highly available mirror do, with what each one asks of the target told apart: both talk to ONE S3Proxy
+ * endpoint (as real nodes do, so that their sync states are named alike, {@code StateFiles#stateId}), each with its
+ * own access key, and S3Proxy's {@link org.gaul.s3proxy.BlobStoreLocator} gives each key its own {@link RequestLog}
+ * (kind, key, start and end time of every request) in front of one filesystem store. The test's own reads use a third
+ * key that logs nothing, so they never count against a node.
  *
  * <p>Each node keeps its own local state ({@code state-0}, {@code state-1}); {@link #extraArgs} adds arguments to
- * both (e.g. a shared {@code --state_url}).
+ * both (e.g. a shared {@code --state_url}), {@link #nodeArg} one made for each node.
  */
 final class TwoNodes implements AutoCloseable {
 
     static final String BUCKET = "ha-mirror";
     private static final String SECRET = "two-nodes-secret";
 
+    private static final String OBSERVER = "observer";
+
     final Path work;
     final Path source;
-    private final EmbeddedS3[] servers = new EmbeddedS3[2];
+    private final S3Proxy server;
+    private final URI endpoint;
     private final RequestLog[] logs = {new RequestLog(), new RequestLog()};
     private final JarProcess.Running[] processes = new JarProcess.Running[2];
     private final List<Path> kept = new ArrayList<>();
-    private final EmbeddedS3 observer;
     private final S3Client client;
     private final List<String> extraArgs = new ArrayList<>();
+    private final List<IntFunction<String>> nodeArgs = new ArrayList<>();
 
-    TwoNodes(Path work) throws IOException {
+    TwoNodes(Path work) throws Exception {
         this.work = work;
         this.source = Files.createDirectories(work.resolve("src"));
-        Path storage = work.resolve("s3");
-        for (int i = 0; i < 2; i++) {
-            RequestLog log = logs[i];
-            servers[i] = EmbeddedS3.builder(storage).secretKey(SECRET).blobStore(d -> new RequestLogBlobStore(d, log)).build();
+        Path storage = Files.createDirectories(work.resolve("s3"));
+        BlobStore store = new FilesystemNio2BlobStore(storage.toAbsolutePath().toString());
+        Map<String, BlobStore> views = Map.of(accessKey(0), new RequestLogBlobStore(store, logs[0]),
+                accessKey(1), new RequestLogBlobStore(store, logs[1]), OBSERVER, store);
+        server = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, OBSERVER, SECRET).build();
+        server.setBlobStoreLocator((identity, container, blob) ->
+                views.containsKey(identity) ? new AccessGrant(SECRET, views.get(identity)) : null);
+        server.start();
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); !"STARTED".equals(server.getState()); ) {
+            if (System.nanoTime() > deadline || "FAILED".equals(server.getState())) {
+                server.stop();
+                throw new IllegalStateException("S3Proxy did not start: " + server.getState());
+            }
+            Thread.sleep(10);
         }
-        observer = EmbeddedS3.builder(storage).secretKey(SECRET).build();
-        client = S3ClientFactory.create(new S3ClientSettings(observer.endpoint(), observer.region(),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(observer.accessKey(), SECRET)), 4));
+        endpoint = URI.create("http://127.0.0.1:" + server.getPort());
+        client = S3ClientFactory.create(new S3ClientSettings(endpoint, EmbeddedS3.REGION,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(OBSERVER, SECRET)), 4));
+    }
+
+    private static String accessKey(int node) {
+        return "node-" + node;
     }
 
     /** Arguments both nodes get besides the usual ones. */
@@ -69,15 +95,22 @@ final class TwoNodes implements AutoCloseable {
         return this;
     }
 
+    /** An argument each node gets, made from the node's index. */
+    TwoNodes nodeArg(IntFunction<String> arg) {
+        nodeArgs.add(arg);
+        return this;
+    }
+
     /** Starts node {@code i} (again, after a kill) with {@code --cluster=cluster}; its own state directory. */
     JarProcess.Running start(int i, String cluster) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--cluster=" + cluster, "--endpoint=" + servers[i].endpoint(),
+        List<String> args = new ArrayList<>(List.of("--cluster=" + cluster, "--endpoint=" + endpoint,
                 "--target_container=" + BUCKET, "--state_dir=" + work.resolve("state-" + i),
                 "--source_prefix=" + source, "--interval=1s"));
         args.addAll(extraArgs);
+        nodeArgs.forEach(arg -> args.add(arg.apply(i)));
         args.add(source.toString());
-        processes[i] = new JarProcess().in(work).env("AWS_ACCESS_KEY_ID", servers[i].accessKey())
-                .env("AWS_SECRET_ACCESS_KEY", SECRET).env("AWS_REGION", servers[i].region()).start(args);
+        processes[i] = new JarProcess().in(work).env("AWS_ACCESS_KEY_ID", accessKey(i))
+                .env("AWS_SECRET_ACCESS_KEY", SECRET).env("AWS_REGION", EmbeddedS3.REGION).start(args);
         return processes[i];
     }
 
@@ -143,7 +176,7 @@ final class TwoNodes implements AutoCloseable {
         Files.writeString(file, content, StandardCharsets.UTF_8);
     }
 
-    /** Key to content in the bucket, read through the observer endpoint. */
+    /** Key to content in the bucket, read with the observer's key (not logged). */
     Map<String, String> bucket() {
         Map<String, String> contents = new TreeMap<>();
         try {
@@ -204,9 +237,6 @@ final class TwoNodes implements AutoCloseable {
             }
         }
         client.close();
-        observer.close();
-        for (EmbeddedS3 s : servers) {
-            s.close();
-        }
+        server.stop();
     }
 }
