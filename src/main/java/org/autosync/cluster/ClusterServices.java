@@ -78,7 +78,6 @@ public final class ClusterServices {
             service.setId(nodeId());
             service.setRoot(uri.root().toString());
             service.setAcquireLockInterval(uri.lockInterval().toMillis(), TimeUnit.MILLISECONDS);
-            service.setHeartbeatTimeoutMultiplier(uri.heartbeatTimeoutMultiplier());
             return service;
         }
         // in its own class: in Karaf, camel-zookeeper is an optional import (feature autosync-zookeeper)

@@ -19,7 +19,8 @@ final class ZooKeeperServices {
         service.setNodes(uri.nodes());
         service.setBasePath(uri.path());
         service.setSessionTimeout(uri.sessionTimeout().toMillis());
-        service.setConnectTimeout(uri.connectionTimeout().toMillis());
+        // through the configuration: the service's own setter was renamed after Camel 4.14 (setConnectTimeout)
+        service.getConfiguration().setConnectionTimeout(uri.connectionTimeout().toMillis());
         return service;
     }
 

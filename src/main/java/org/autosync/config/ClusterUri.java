@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * Where the nodes of a highly available job agree on one leader (the {@code cluster} parameter, {@code --cluster}):
  * <ul>
- *   <li>{@code file:DIR[?acquireLockInterval=2s&heartbeatTimeoutMultiplier=5]}: a lock file per job in a directory
+ *   <li>{@code file:DIR[?acquireLockInterval=2s]}: a lock file per job in a directory
  *       every node shares (camel-file's {@code FileLockClusterService});</li>
  *   <li>{@code zookeeper:HOST:PORT[,HOST:PORT...][/PATH][?sessionTimeout=10s&connectionTimeout=5s]}: Apache
  *       ZooKeeper (camel-zookeeper's {@code ZooKeeperClusterService}), base path {@value #DEFAULT_ZK_PATH} unless
@@ -25,18 +25,21 @@ import java.util.regex.Pattern;
  * @param nodes         {@link Kind#ZOOKEEPER}: {@code host:port,host:port}
  * @param path          {@link Kind#ZOOKEEPER}: the base znode path
  * @param lockInterval  {@link Kind#FILE}: how often the leader writes its heartbeat and the others look
- * @param heartbeatTimeoutMultiplier {@link Kind#FILE}: missed heartbeats after which the leader counts as dead
  * @param sessionTimeout {@link Kind#ZOOKEEPER}: the ZooKeeper session timeout (the server bounds it to 2 to 20 ticks)
  * @param connectionTimeout {@link Kind#ZOOKEEPER}: how long a connection attempt waits
  */
 public record ClusterUri(Kind kind, Path root, String nodes, String path, Duration lockInterval,
-                         int heartbeatTimeoutMultiplier, Duration sessionTimeout, Duration connectionTimeout) {
+                         Duration sessionTimeout, Duration connectionTimeout) {
 
     public enum Kind { FILE, ZOOKEEPER, CONTEXT }
 
     public static final String DEFAULT_ZK_PATH = "/autosync";
     public static final Duration DEFAULT_LOCK_INTERVAL = Duration.ofSeconds(2);
-    public static final int DEFAULT_HEARTBEAT_MULTIPLIER = 5;
+    /**
+     * Missed heartbeats after which camel-file (4.15 and later) counts a leader as dead: its default, which
+     * Autosync leaves alone (Camel 4.14, the lowest the bundle supports, has no such setting).
+     */
+    public static final int HEARTBEAT_MULTIPLIER = 5;
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
@@ -60,10 +63,10 @@ public record ClusterUri(Kind kind, Path root, String nodes, String path, Durati
         Map<String, String> query = query(value, q < 0 ? "" : value.substring(q + 1));
         if (base.equals("context")) {
             options(value, query, List.of());
-            return new ClusterUri(Kind.CONTEXT, null, null, null, null, 0, null, null);
+            return new ClusterUri(Kind.CONTEXT, null, null, null, null, null, null);
         }
         if (base.startsWith("file:")) {
-            options(value, query, List.of("acquireLockInterval", "heartbeatTimeoutMultiplier"));
+            options(value, query, List.of("acquireLockInterval"));
             String dir = base.substring("file:".length());
             if (dir.startsWith("//")) {
                 dir = dir.substring(2);
@@ -76,18 +79,7 @@ public record ClusterUri(Kind kind, Path root, String nodes, String path, Durati
                 root = (pwd == null ? Path.of("").toAbsolutePath() : Path.of(pwd)).resolve(root);
             }
             Duration interval = duration(value, query, "acquireLockInterval", DEFAULT_LOCK_INTERVAL);
-            int multiplier = DEFAULT_HEARTBEAT_MULTIPLIER;
-            if (query.containsKey("heartbeatTimeoutMultiplier")) {
-                try {
-                    multiplier = Integer.parseInt(query.get("heartbeatTimeoutMultiplier"));
-                } catch (NumberFormatException e) {
-                    multiplier = 0;
-                }
-                if (multiplier < 1) {
-                    throw new IllegalArgumentException("'" + value + "': heartbeatTimeoutMultiplier must be a whole number of at least 1");
-                }
-            }
-            return new ClusterUri(Kind.FILE, root.normalize(), null, null, interval, multiplier, null, null);
+            return new ClusterUri(Kind.FILE, root.normalize(), null, null, interval, null, null);
         }
         if (base.startsWith("zookeeper:")) {
             options(value, query, List.of("sessionTimeout", "connectionTimeout"));
@@ -111,7 +103,7 @@ public record ClusterUri(Kind kind, Path root, String nodes, String path, Durati
             }
             Duration session = duration(value, query, "sessionTimeout", DEFAULT_SESSION_TIMEOUT);
             Duration connection = duration(value, query, "connectionTimeout", DEFAULT_CONNECTION_TIMEOUT);
-            return new ClusterUri(Kind.ZOOKEEPER, null, nodes, path, null, 0, session, connection);
+            return new ClusterUri(Kind.ZOOKEEPER, null, nodes, path, null, session, connection);
         }
         throw new IllegalArgumentException("'" + value + "' is not a cluster URI; " + FORMS);
     }
@@ -159,7 +151,7 @@ public record ClusterUri(Kind kind, Path root, String nodes, String path, Durati
     /** How long a leader's death goes unnoticed at most (before the election itself). */
     public Duration leaderTimeout() {
         return switch (kind) {
-            case FILE -> lockInterval.multipliedBy(heartbeatTimeoutMultiplier);
+            case FILE -> lockInterval.multipliedBy(HEARTBEAT_MULTIPLIER);
             case ZOOKEEPER -> sessionTimeout;
             case CONTEXT -> DEFAULT_SESSION_TIMEOUT; // unknown: the usual order of magnitude
         };
@@ -168,8 +160,7 @@ public record ClusterUri(Kind kind, Path root, String nodes, String path, Durati
     @Override
     public String toString() {
         return switch (kind) {
-            case FILE -> "file:" + root + "?acquireLockInterval=" + lockInterval.toMillis() + "ms&heartbeatTimeoutMultiplier="
-                    + heartbeatTimeoutMultiplier;
+            case FILE -> "file:" + root + "?acquireLockInterval=" + lockInterval.toMillis() + "ms";
             case ZOOKEEPER -> "zookeeper:" + nodes + path + "?sessionTimeout=" + sessionTimeout.toMillis()
                     + "ms&connectionTimeout=" + connectionTimeout.toMillis() + "ms";
             case CONTEXT -> "context";

@@ -98,7 +98,7 @@ class ClusteredJobsTest {
         servers = new S3Fixture[] {new S3Fixture(storage), new S3Fixture(storage)};
         Path source = Files.createDirectories(work.resolve("src"));
         Files.writeString(source.resolve("a.txt"), "a");
-        String cluster = "file:" + work.resolve("locks") + "?acquireLockInterval=500ms&heartbeatTimeoutMultiplier=2";
+        String cluster = "file:" + work.resolve("locks") + "?acquireLockInterval=400ms";
 
         node(0, servers[0], job(source, cluster)).start();
         MirrorJob first = AutosyncJobs.job(nodes[0], "shared");
