@@ -17,7 +17,7 @@ import java.util.TreeSet;
  */
 public final class Bench {
 
-    private static final Set<String> PARTS = Set.of("10k", "100k", "mixed", "1g", "latency", "warm", "1m");
+    private static final Set<String> PARTS = Set.of("10k", "100k", "mixed", "1g", "latency", "warm", "1m", "state");
 
     private boolean smoke;
     private int reps = 3;
@@ -27,6 +27,7 @@ public final class Bench {
     private Path work;
     private Path jar;
     private Path classes;
+    private Path pgScript;
     private List<String> autosync;
 
     public static void main(String[] args) throws Exception {
@@ -59,6 +60,7 @@ public final class Bench {
                 case "--work" -> work = Path.of(value).toAbsolutePath();
                 case "--jar" -> jar = Path.of(value).toAbsolutePath();
                 case "--classes" -> classes = Path.of(value).toAbsolutePath();
+                case "--pg" -> pgScript = Path.of(value).toAbsolutePath();
                 case "--autosync" -> autosync = List.of(value.trim().split("\\s+"));
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
@@ -66,14 +68,15 @@ public final class Bench {
         if (!PARTS.containsAll(only)) {
             throw new IllegalArgumentException("--only takes " + PARTS + ", not " + only);
         }
-        if (work == null || jar == null || classes == null || autosync == null) {
-            throw new IllegalArgumentException("--work, --jar, --classes and --autosync are required (bench/run sets them)");
+        if (work == null || jar == null || classes == null || autosync == null || pgScript == null) {
+            throw new IllegalArgumentException("--work, --jar, --classes, --autosync and --pg are required (bench/run sets them)");
         }
         if (smoke) {
             reps = 1;
         }
         if (smoke && !onlyGiven) {
             only.remove("100k"); // the same steps as 10k with another size: one tree fewer to keep the smoke short
+            only.remove("state"); // no PostgreSQL cluster to start in the smoke
         }
     }
 
@@ -108,6 +111,9 @@ public final class Bench {
             }
             if (only.contains("1m")) {
                 new MillionFiles(tools, report, work).run(smoke ? 2_000 : 1_000_000, smoke ? 20 : 1_000);
+            }
+            if (only.contains("state")) {
+                new StateCost(report, work, pgScript, reps).run(smoke ? new int[] {200, 1_000} : new int[] {10_000, 100_000});
             }
         }
         String markdown = report.markdown(header(loadBefore));
