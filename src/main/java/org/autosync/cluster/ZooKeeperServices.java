@@ -1,6 +1,7 @@
 package org.autosync.cluster;
 
 import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.component.zookeeper.ZooKeeperCuratorConfiguration;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.autosync.config.ClusterUri;
 
@@ -13,14 +14,16 @@ final class ZooKeeperServices {
     }
 
     static CamelClusterService make(ClusterUri uri, String nodeId) {
-        ZooKeeperClusterService service = new ZooKeeperClusterService();
+        // every setting on the Curator configuration given to the constructor: the service's own setters differ
+        // between Camel 4.14 and 4.18 (connectionTimeout was renamed), the configuration's do not
+        ZooKeeperCuratorConfiguration configuration = new ZooKeeperCuratorConfiguration();
+        configuration.setNodes(uri.nodes());
+        configuration.setBasePath(uri.path());
+        configuration.setSessionTimeout(uri.sessionTimeout().toMillis());
+        configuration.setConnectionTimeout(uri.connectionTimeout().toMillis());
+        ZooKeeperClusterService service = new ZooKeeperClusterService(configuration);
         // the participant id: unique per node, or each node would take the other's leadership for its own
         service.setId(nodeId);
-        service.setNodes(uri.nodes());
-        service.setBasePath(uri.path());
-        service.setSessionTimeout(uri.sessionTimeout().toMillis());
-        // through the configuration: the service's own setter was renamed after Camel 4.14 (setConnectTimeout)
-        service.getConfiguration().setConnectionTimeout(uri.connectionTimeout().toMillis());
         return service;
     }
 
