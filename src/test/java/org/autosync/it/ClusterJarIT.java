@@ -81,8 +81,11 @@ class ClusterJarIT {
             Thread writer = new Thread(() -> {
                 try {
                     for (int n = 0; writing.get() && !nodes.stderr(cutOff).contains("not the leader any more"); n++) {
-                        nodes.write("pulse/" + n + ".txt", "pulse " + n);
-                        Thread.sleep(300);
+                        String key = "pulse/" + n + ".txt";
+                        nodes.write(key, "pulse " + n);
+                        // the next file once this one is stored, or once the leader says it stopped leading
+                        await().atMost(CONVERGE).until(() -> !writing.get() || nodes.bucket().containsKey(key)
+                                || nodes.stderr(cutOff).contains("not the leader any more"));
                     }
                 } catch (Exception e) {
                     // the test fails on what is missing
@@ -145,7 +148,6 @@ class ClusterJarIT {
             long stoppedAt = Journal.nowMicros();
             for (int n = 0; n < 5; n++) {
                 nodes.write("paused/" + n + ".txt", "written while the leader was frozen " + n);
-                Thread.sleep(200);
             }
             await().atMost(Duration.ofSeconds(45)).until(() -> !nodes.requests(standby).isEmpty());
             long resumedAt = Journal.nowMicros();

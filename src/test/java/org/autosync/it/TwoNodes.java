@@ -1,9 +1,12 @@
 package org.autosync.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,12 +76,10 @@ final class TwoNodes implements AutoCloseable {
         server.setBlobStoreLocator((identity, container, blob) ->
                 views.containsKey(identity) ? new AccessGrant(SECRET, views.get(identity)) : null);
         server.start();
-        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); !"STARTED".equals(server.getState()); ) {
-            if (System.nanoTime() > deadline || "FAILED".equals(server.getState())) {
-                server.stop();
-                throw new IllegalStateException("S3Proxy did not start: " + server.getState());
-            }
-            Thread.sleep(10);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "STARTED".equals(server.getState()) || "FAILED".equals(server.getState()));
+        if (!"STARTED".equals(server.getState())) {
+            server.stop();
+            throw new IllegalStateException("S3Proxy did not start: " + server.getState());
         }
         endpoint = URI.create("http://127.0.0.1:" + server.getPort());
         client = S3ClientFactory.create(new S3ClientSettings(endpoint, EmbeddedS3.REGION,

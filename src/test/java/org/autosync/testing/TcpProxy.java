@@ -35,12 +35,20 @@ public final class TcpProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    public void cut() {
+    public synchronized void cut() {
         cut = true;
     }
 
-    public void heal() {
+    public synchronized void heal() {
         cut = false;
+        notifyAll();
+    }
+
+    /** Holds the calling relay while the link is cut (bytes read then are held back, as if lost in the network). */
+    private synchronized void awaitLink() throws InterruptedException {
+        while (cut && !closed) {
+            wait();
+        }
     }
 
     private void accept() {
@@ -68,9 +76,7 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    while (cut && !closed) {
-                        Thread.sleep(20); // bytes read during a cut are held back, as if lost in the network
-                    }
+                    awaitLink();
                     if (closed) {
                         return;
                     }
@@ -98,7 +104,10 @@ public final class TcpProxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
         server.close();
         sockets.forEach(TcpProxy::closeQuietly);
     }
