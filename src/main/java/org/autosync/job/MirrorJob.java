@@ -2,9 +2,7 @@ package org.autosync.job;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,8 +46,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
     private final MirrorStats stats = new MirrorStats();
     private final AtomicLong refusedDeletes = new AtomicLong();
     private final List<AutoCloseable> ownedResources = new CopyOnWriteArrayList<>();
-    /** Uploads found and not yet finished, by exchange id: the change's mtime (the age of the oldest is the lag). */
-    private final Map<String, Long> pendingUploads = new ConcurrentHashMap<>();
+    private final PendingUploads pendingUploads = new PendingUploads();
     private CamelContext camelContext;
     private Transfers transfers;
     private WatchStarter watchStarter = WatchStarter.directoryWatcher();
@@ -63,11 +60,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
     private volatile boolean firstPassDone;
     private volatile PassStart currentPass;
     private final PassSchedule schedule;
-    private final boolean clustered;
-    /** Whether this node mirrors the job: always, unless the job is clustered and another node leads it. */
-    private volatile boolean leading;
-    /** Until when a clustered job's leadership holds without a fresh check (see {@link #leaseUntil}). */
-    private volatile long leaseEnds;
+    private final Leadership leadership;
 
     public MirrorJob(JobSpec spec, Actor actor, SyncState state) {
         this(spec, actor, state, false);
@@ -79,9 +72,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
      */
     public MirrorJob(JobSpec spec, Actor actor, SyncState state, boolean clustered) {
         this.spec = spec;
-        this.clustered = clustered;
-        this.leading = !clustered;
-        this.leaseEnds = clustered ? 0 : Long.MAX_VALUE;
+        this.leadership = new Leadership(clustered);
         this.actor = clustered ? new LeaderOnlyActor(actor, spec.id(), this::leading) : actor;
         this.state = state;
         this.changes = new ChangeDetector(state, this.actor, !spec.dryRun());
@@ -95,7 +86,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
     @Override
     protected void doStart() {
         ServiceHelper.startService(state);
-        if (leading) {
+        if (leadership.claimed()) {
             useJournal();
         }
         // after a restart, deletes from events count against what the job recorded, not against an unknown number
@@ -206,7 +197,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
 
     /** Whether the job runs on several nodes, only the leader mirroring (the {@code cluster} parameter). */
     public boolean clustered() {
-        return clustered;
+        return leadership.clustered();
     }
 
     /**
@@ -215,12 +206,12 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
      * before the check that notices the pause has run.
      */
     public boolean leading() {
-        return leading && System.currentTimeMillis() < leaseEnds;
+        return leadership.held();
     }
 
     /** A clustered job's view of its leadership was checked just now: it holds until {@code millis} (epoch ms). */
     public void leaseUntil(long millis) {
-        leaseEnds = millis;
+        leadership.leaseUntil(millis);
     }
 
     /**
@@ -228,14 +219,14 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
      * pass (due at once), which starts the watcher and the re-scan again.
      */
     public synchronized void leadershipTaken() {
-        if (leading || !clustered) {
+        if (leadership.claimed() || !leadership.clustered()) {
             return;
         }
         useJournal();
         gate.objectsInScope(recordedInScope());
         firstPassDone = false;
         schedule.now();
-        leading = true;
+        leadership.take();
         LOG.info("{}: this node leads the job now; a full reconciliation pass comes first", spec.id());
     }
 
@@ -247,10 +238,9 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
      * @return whether this node led the job until now
      */
     public synchronized boolean leadershipLost(String why) {
-        if (!leading) {
+        if (!leadership.lose()) {
             return false;
         }
-        leading = false;
         LOG.warn("{}: not the leader any more ({}); sending nothing, standing by", spec.id(), why);
         if (watcher != null) {
             watcher.stop();
@@ -266,7 +256,7 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
      * and while its target is unavailable ({@link #breaker()} open), whatever the last pass said.
      */
     public JobHealth health() {
-        if (!leading) {
+        if (!leadership.claimed()) {
             return STANDBY;
         }
         JobHealth target = targetHealth;
@@ -350,26 +340,9 @@ public final class MirrorJob extends ServiceSupport implements CamelContextAware
         watcher.ensureWatching(camelContext);
     }
 
-    // Pending uploads
-
-    /** An upload was found (by a pass, the re-scan or the watcher) for a change made at {@code changedAtMillis}. */
-    public void uploadPending(String id, long changedAtMillis) {
-        pendingUploads.put(id, changedAtMillis);
-    }
-
-    /** The upload {@code id} finished, whether it succeeded or not. */
-    public void uploadDone(String id) {
-        pendingUploads.remove(id);
-    }
-
     /** Uploads found (by a pass, the re-scan or the watcher) and not finished yet. */
-    public int pendingUploads() {
-        return pendingUploads.size();
-    }
-
-    /** The modification time of the oldest change found and not synced yet (empty if none is pending). */
-    public Optional<Instant> oldestPendingChange() {
-        return pendingUploads.values().stream().min(Long::compare).map(Instant::ofEpochMilli);
+    public PendingUploads pendingUploads() {
+        return pendingUploads;
     }
 
     // Passes

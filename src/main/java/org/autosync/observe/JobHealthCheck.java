@@ -48,7 +48,7 @@ public final class JobHealthCheck extends AbstractHealthCheck {
         }
         JobHealth health = job.health();
         builder.detail("status", health.status().name());
-        builder.detail("pending.files", job.pendingUploads());
+        builder.detail("pending.files", job.pendingUploads().count());
         builder.detail("target.available", !job.breaker().holdsBack());
         if (health.status() == JobHealth.Status.STANDBY) {
             builder.message("standby: " + health.reason()).up();

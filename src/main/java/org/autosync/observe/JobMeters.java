@@ -38,9 +38,9 @@ final class JobMeters implements AutoCloseable {
             counter("autosync.passes", "Reconciliation passes by outcome",
                     tags.and("outcome", outcome.name().toLowerCase(Locale.ROOT)), job, j -> j.stats().passes(outcome));
         }
-        gauge("autosync.pending.files", "Uploads found and not finished", null, tags, job, MirrorJob::pendingUploads);
+        gauge("autosync.pending.files", "Uploads found and not finished", null, tags, job, j -> j.pendingUploads().count());
         gauge("autosync.lag", "Age of the oldest change found and not synced yet", "seconds", tags, job,
-                j -> j.oldestPendingChange().map(t -> Math.max(0, Instant.now().toEpochMilli() - t.toEpochMilli()) / 1000.0)
+                j -> j.pendingUploads().oldestChange().map(t -> Math.max(0, Instant.now().toEpochMilli() - t.toEpochMilli()) / 1000.0)
                         .orElse(0.0));
         gauge("autosync.healthy", "1 when the job's last pass was complete and within limits and its target is "
                 + "available, else 0", null, tags, job, j -> j.health().isHealthy() ? 1 : 0);

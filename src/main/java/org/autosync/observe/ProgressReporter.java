@@ -46,7 +46,7 @@ final class ProgressReporter implements Runnable {
             total = null;
         }
         MirrorStats.Snapshot done = job.stats().snapshot().since(now.stats());
-        if (done.uploadedFiles() == 0 && job.pendingUploads() == 0) {
+        if (done.uploadedFiles() == 0 && job.pendingUploads().count() == 0) {
             return; // nothing to upload so far: a pass over an unchanged tree says nothing
         }
         if (total == null) {

@@ -112,11 +112,11 @@ public final class UploadStep {
 
     private void trackPending(Exchange exchange, long changedAtMillis) {
         String id = exchange.getExchangeId();
-        job.uploadPending(id, changedAtMillis);
+        job.pendingUploads().found(id, changedAtMillis);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                job.uploadDone(id);
+                job.pendingUploads().done(id);
             }
         });
     }
