@@ -53,9 +53,13 @@ as_user() {
 }
 
 free_port() { # a port nothing listens on (no python3 needed on a fresh machine)
-  local port
+  # below the kernel's ephemeral range: a port there may be the local end of another process's connection, which
+  # a connect test does not see and which makes postgres's bind fail ("Address already in use")
+  local port low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 21000 ] 2>/dev/null || low=32768
   for _ in $(seq 100); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % (low - 20000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   log "no free port found"; exit 1
